@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace NasRec.Cli;
+
+/// <summary>Builds the <c>nasrec</c> command tree.</summary>
+public static class NasRecCommand
+{
+    public static RootCommand Create()
+    {
+        // RootCommand brings --help and --version (the assembly's informational version).
+        return new RootCommand(
+            "NasRec.Dsl: weight-sharing neural architecture search for click-through-rate models (NASRec, WWW'23). " +
+            "Search spaces, architectures and datasets are YAML documents compiled into typed TorchSharp classes.");
+    }
+}
