@@ -1,0 +1,96 @@
+using NasRec.Dsl.Analysis;
+using NasRec.Dsl.Diagnostics;
+using NasRec.Dsl.Model;
+
+namespace NasRec.Dsl.Validation;
+
+/// <summary>
+/// Checks an architecture against its search space and dataset. Diagnostics carry node paths
+/// (<c>blocks[2].dense.width</c>); the file's source map locates them.
+/// </summary>
+public static class ArchitectureValidator
+{
+    public static IReadOnlyList<DslDiagnostic> Validate(Architecture architecture, DocumentCatalog catalog)
+    {
+        var diagnostics = new List<DslDiagnostic>();
+        var space = catalog.Space(architecture.Space);
+        var dataset = catalog.Dataset(architecture.Dataset);
+        if (space is null && !catalog.BrokenNames.Contains(architecture.Space))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.UnknownSpace, "space", architecture.Space, KnownNames(catalog.Spaces)));
+        }
+        if (dataset is null && !catalog.BrokenNames.Contains(architecture.Dataset))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.UnknownDataset, "dataset", architecture.Dataset, KnownNames(catalog.Datasets)));
+        }
+        if (space is null) return diagnostics;
+
+        if (architecture.Blocks.Count != space.Blocks)
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.WrongBlockCount, "blocks", architecture.Blocks.Count, space.Name, space.Blocks));
+        }
+        for (int i = 0; i < architecture.Blocks.Count; i++)
+        {
+            CheckBlock(architecture.Blocks[i], i, space, diagnostics);
+        }
+
+        if (dataset is not null && !diagnostics.Any(d => d.IsError))
+        {
+            var (dense, sparse) = ArchitectureAnalyzer.Liveness(architecture.Blocks);
+            for (int i = 0; i < architecture.Blocks.Count; i++)
+            {
+                if (!dense[i + 1] && !sparse[i + 1]) diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.DeadBlock, Path(i), i));
+            }
+        }
+        return diagnostics;
+    }
+
+    private static void CheckBlock(Block block, int i, SearchSpace space, List<DslDiagnostic> diagnostics)
+    {
+        var dense = block.Dense;
+        var sparse = block.Sparse;
+        if (!space.DenseOperators.Contains(dense.Operator))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.OperatorNotInSpace, Path(i, "dense.op"), "dense", dense.Operator.Name(), space.Name,
+                string.Join(", ", space.DenseOperators.Select(op => op.Name()))));
+        }
+        if (!space.SparseOperators.Contains(sparse.Operator))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.OperatorNotInSpace, Path(i, "sparse.op"), "sparse", sparse.Operator.Name(), space.Name,
+                string.Join(", ", space.SparseOperators.Select(op => op.Name()))));
+        }
+        if (!space.DenseWidths.Contains(dense.Width))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.WidthNotInSpace, Path(i, "dense.width"), dense.Width, space.Name, string.Join(", ", space.DenseWidths)));
+        }
+        if (!space.SparseTokens.Contains(sparse.Tokens))
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.TokensNotInSpace, Path(i, "sparse.tokens"), sparse.Tokens, space.Name, string.Join(", ", space.SparseTokens)));
+        }
+        if (dense.Inputs.Count > space.MaxInputs)
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.TooManyInputs, Path(i, "dense.inputs"), i, dense.Inputs.Count, "dense", space.Name, space.MaxInputs));
+        }
+        if (sparse.Inputs.Count > space.MaxInputs)
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.TooManyInputs, Path(i, "sparse.inputs"), i, sparse.Inputs.Count, "sparse", space.Name, space.MaxInputs));
+        }
+        if (block.DenseToSparse && !space.DenseToSparse)
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.SwitchNotInSpace, Path(i, "denseToSparse"), space.Name, "denseToSparse"));
+        }
+        if (block.Fm && !space.Fm)
+        {
+            diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.SwitchNotInSpace, Path(i, "fm"), space.Name, "fm"));
+        }
+    }
+
+    private static string Path(int block, string? member = null) =>
+        "blocks[" + block.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" + (member is null ? "" : "." + member);
+
+    private static string KnownNames(IEnumerable<NasRecDocument> documents)
+    {
+        var names = documents.Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        return names.Count == 0 ? "(none)" : string.Join(", ", names);
+    }
+}

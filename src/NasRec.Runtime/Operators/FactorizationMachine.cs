@@ -1,0 +1,36 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>
+/// The sparse→dense merger (<c>deep_fm</c>): <c>(Σ_tokens e)² − Σ_tokens e²</c> per embedding coordinate, without the
+/// usual ½, then, when d ≠ E, a linear E→d and LayerNorm when on. <c>[B, S, E]</c> → <c>[B, d]</c>.
+/// </summary>
+public sealed class FactorizationMachine : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear? projection;
+    private readonly LayerNorm? norm;
+
+    public FactorizationMachine(long embeddingDim, long width, bool layerNorm) : base(nameof(FactorizationMachine))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        // When d = E the reference deletes the whole projection, its LayerNorm included.
+        if (width != embeddingDim)
+        {
+            projection = nn.Linear(embeddingDim, width, hasBias: !layerNorm);
+            norm = LayerNorms.CreateIf(layerNorm, width);
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor sparse)
+    {
+        using var scope = NewDisposeScope();
+        var result = sparse.sum(1).square() - sparse.square().sum(1);
+        if (projection is not null) result = projection.call(result);
+        if (norm is not null) result = norm.call(result);
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>The sparse <c>zeros</c> operator: <c>[B, s, E]</c> zeros on the input's device and dtype, for any input <c>[B, …]</c>.</summary>
+public sealed class SparseZeros : nn.Module<Tensor, Tensor>
+{
+    private readonly long tokens;
+    private readonly long embeddingDim;
+
+    public SparseZeros(long tokens, long embeddingDim) : base(nameof(SparseZeros))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
+        this.tokens = tokens;
+        this.embeddingDim = embeddingDim;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) =>
+        zeros([input.shape[0], tokens, embeddingDim], input.dtype, input.device);
+}

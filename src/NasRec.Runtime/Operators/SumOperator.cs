@@ -1,0 +1,35 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>
+/// Sum in fixed mode: both dense inputs are zero-padded on the right to the wider width W and added, then projected
+/// to d when W ≠ d, then LayerNorm when on. No activation. <c>([B, l], [B, r])</c> → <c>[B, d]</c>.
+/// </summary>
+public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear? projection;
+    private readonly LayerNorm? norm;
+    private readonly long paddedWidth;
+
+    public SumOperator(long leftWidth, long rightWidth, long width, bool layerNorm) : base(nameof(SumOperator))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(leftWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rightWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        paddedWidth = Math.Max(leftWidth, rightWidth);
+        if (paddedWidth != width) projection = nn.Linear(paddedWidth, width, hasBias: !layerNorm);
+        norm = LayerNorms.CreateIf(layerNorm, width);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor left, Tensor right)
+    {
+        using var scope = NewDisposeScope();
+        var result = ZeroPadding.PadRight(left, paddedWidth) + ZeroPadding.PadRight(right, paddedWidth);
+        if (projection is not null) result = projection.call(result);
+        if (norm is not null) result = norm.call(result);
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,62 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>
+/// Transformer (attention on tokens) in fixed mode. A linear over tokens (N→s, LayerNorm over the tokens when on)
+/// gives <c>h</c>; then one post-norm encoder layer: <c>u = norm1(MHA(h, h, h) + h)</c>,
+/// <c>v = norm2(u + FFN(u))</c> with a ReLU feed-forward of width E. <c>[B, N, E]</c> → <c>[B, s, E]</c>.
+/// </summary>
+public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The reference implementation's <c>LN_INIT</c>: the initial weight of <c>norm1</c> and <c>norm2</c>.</summary>
+    public const double NormWeightInit = 0.17;
+
+    private readonly Linear token_projection;
+    private readonly LayerNorm? token_norm;
+    private readonly MultiheadAttention attention;
+    private readonly LayerNorm norm1;
+    private readonly Linear feed_forward1;
+    private readonly Linear feed_forward2;
+    private readonly LayerNorm norm2;
+
+    public TransformerOperator(long inTokens, long tokens, long embeddingDim, bool layerNorm, long heads = 8)
+        : base(nameof(TransformerOperator))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inTokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
+        if (embeddingDim % heads != 0)
+            throw new ArgumentException($"The embedding dim {embeddingDim} is not divisible by {heads} heads.", nameof(heads));
+        token_projection = nn.Linear(inTokens, tokens, hasBias: !layerNorm);
+        token_norm = LayerNorms.CreateIf(layerNorm, tokens);
+        attention = nn.MultiheadAttention(embeddingDim, heads);
+        // The encoder's own norms exist even with layer norm off.
+        norm1 = CreateEncoderNorm(embeddingDim);
+        feed_forward1 = nn.Linear(embeddingDim, embeddingDim, hasBias: true);
+        feed_forward2 = nn.Linear(embeddingDim, embeddingDim, hasBias: true);
+        norm2 = CreateEncoderNorm(embeddingDim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor sparseIn)
+    {
+        using var scope = NewDisposeScope();
+        var h = TokenAxis.Project(token_projection, token_norm, sparseIn);
+        // LibTorch's MultiheadAttention is sequence-first: [S, B, E].
+        var sequenceFirst = h.transpose(0, 1);
+        var (attended, _) = attention.call(sequenceFirst, sequenceFirst, sequenceFirst, null, false, null);
+        var u = norm1.call(attended.transpose(0, 1) + h);
+        var f = feed_forward2.call(nn.functional.relu(feed_forward1.call(u)));
+        return norm2.call(u + f).MoveToOuterDisposeScope();
+    }
+
+    private static LayerNorm CreateEncoderNorm(long embeddingDim)
+    {
+        var norm = LayerNorms.Create(embeddingDim);
+        using (no_grad()) norm.weight!.fill_(NormWeightInit);
+        return norm;
+    }
+}

@@ -1,0 +1,60 @@
+using NasRec.Dsl.Model;
+using NasRec.Runtime.Operators;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Tests.Operators;
+
+public sealed class EfcOperatorTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EfcMapsTokensToTheChosenTokenCount(bool layerNorm)
+    {
+        using var scope = NewDisposeScope();
+        using var efc = new EfcOperator(26, 48, layerNorm, Activation.Relu);
+        OperatorAssert.Shape(efc.call(randn(4, 26, 16)), 4, 48, 16);
+    }
+
+    [Theory]
+    [InlineData(false, 26 * 48 + 48)]
+    [InlineData(true, 26 * 48 + 2 * 48)]
+    public void EfcParameterCountIsTokenLinearPlusBiasOrLayerNorm(bool layerNorm, long expected)
+    {
+        using var efc = new EfcOperator(26, 48, layerNorm, Activation.Relu);
+        OperatorAssert.ParameterCount(efc, expected);
+    }
+
+    [Theory]
+    [InlineData(false, new[] { "linear.weight", "linear.bias" })]
+    [InlineData(true, new[] { "linear.weight", "norm.weight", "norm.bias" })]
+    public void EfcStateNamesFollowTheBiasRule(bool layerNorm, string[] expected)
+    {
+        using var efc = new EfcOperator(26, 48, layerNorm, Activation.Relu);
+        OperatorAssert.StateKeys(efc, expected);
+    }
+
+    [Fact]
+    public void EfcMixesTokensPerEmbeddingCoordinateAndNormalizesOverTokens()
+    {
+        using var scope = NewDisposeScope();
+        using var efc = new EfcOperator(5, 3, true, Activation.Identity);
+        var input = randn(2, 5, 4);
+        var weight = efc.get_parameter("linear.weight")!;
+        // [B, N, E] → per coordinate e: LN over the 3 outputs of weight · input[:, :, e].
+        var mixed = einsum("sn,bne->bes", weight, input);
+        var expected = nn.functional.layer_norm(mixed, [3], null, null, 1e-5).transpose(1, 2);
+        OperatorAssert.Close(expected, efc.call(input));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EfcGradientsReachEveryParameter(bool layerNorm)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        using var efc = new EfcOperator(26, 48, layerNorm, Activation.Relu);
+        OperatorAssert.GradientsReachEveryParameter(efc, efc.call(randn(4, 26, 16)));
+    }
+}
