@@ -1,0 +1,68 @@
+using System.Globalization;
+using NasRec.Dsl.Model;
+
+namespace NasRec.Dsl.Generators.Emit;
+
+/// <summary>C# expressions that rebuild DSL model objects at run time (invariant culture throughout).</summary>
+internal static class Literals
+{
+    public const string Model = "global::NasRec.Dsl.Model.";
+    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"NasRec.Dsl.Generators\", \"" + GeneratorVersion.Value + "\")]";
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    public static string String(string? value)
+    {
+        if (value is null) return "null";
+        return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t") + "\"";
+    }
+
+    public static string Enum<T>(T value) where T : struct, System.Enum => Model + typeof(T).Name + "." + value;
+
+    public static string Array<T>(IEnumerable<T> items, System.Func<T, string> item) =>
+        Model + "EquatableArray.Create<" + Model + ElementName<T>() + ">(" + string.Join(", ", items.Select(item)) + ")";
+
+    public static string Ints(IEnumerable<int> items) =>
+        Model + "EquatableArray.Create<int>(" + string.Join(", ", items.Select(i => Int(i))) + ")";
+
+    public static string Space(SearchSpace s) =>
+        "new " + Model + "SearchSpace(" + string.Join(", ",
+            String(s.Name), String(s.ReferenceKey), Int(s.Blocks), Int(s.EmbeddingDim),
+            Array(s.DenseOperators, Enum), Array(s.SparseOperators, Enum),
+            Ints(s.DenseWidths), Ints(s.SparseTokens), Int(s.MaxInputs),
+            Bool(s.DenseToSparse), Bool(s.Fm), Bool(s.LayerNorm), Enum(s.Activation),
+            "new " + Model + "SamplingDefaults(" + Enum(s.Sampling.Strategy) + ", " + Enum(s.Sampling.Connections) + ", " + Int(s.Sampling.WarmupSteps) + ")") + ")";
+
+    public static string Dataset(DatasetSchema d) =>
+        "new " + Model + "DatasetSchema(" + string.Join(", ",
+            String(d.Name),
+            "new " + Model + "DataSource(" + Enum(d.Source.Format) + ", " + Bool(d.Source.Header) + ")",
+            String(d.Label), Enum(d.DenseTransform),
+            Model + "EquatableArray.Create<string>(" + string.Join(", ", d.DenseFeatures.Select(String)) + ")",
+            Enum(d.Hashing),
+            d.SearchTableCap is long cap ? Int(cap) : "null",
+            Array(d.SparseFeatures, f => "new " + Model + "SparseFeature(" + String(f.Name) + ", " + Int(f.TableSize) + ")")) + ")";
+
+    public static string Architecture(Architecture a) =>
+        "new " + Model + "Architecture(" + string.Join(", ",
+            String(a.Name), String(a.Space), String(a.Dataset),
+            a.LayerNorm is bool ln ? Bool(ln) : "null",
+            Array(a.Blocks, Block)) + ")";
+
+    private static string Block(Block b) =>
+        "new " + Model + "Block(" +
+        "new " + Model + "DenseChoice(" + Enum(b.Dense.Operator) + ", " + Int(b.Dense.Width) + ", " + Ints(b.Dense.Inputs) + ", " +
+        (b.Dense.Left is int l ? Int(l) : "null") + ", " + (b.Dense.Right is int r ? Int(r) : "null") + "), " +
+        "new " + Model + "SparseChoice(" + Enum(b.Sparse.Operator) + ", " + Int(b.Sparse.Tokens) + ", " + Ints(b.Sparse.Inputs) + "), " +
+        Bool(b.DenseToSparse) + ", " + Bool(b.Fm) + ")";
+
+    private static string ElementName<T>() => typeof(T).Name;
+}
+
+/// <summary>The version stamped into [GeneratedCode]; baseline tests replace it with a placeholder.</summary>
+internal static class GeneratorVersion
+{
+    public const string Value = "0.1.0";
+}

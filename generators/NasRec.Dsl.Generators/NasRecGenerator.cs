@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using NasRec.Dsl.Analysis;
+using NasRec.Dsl.Diagnostics;
+using NasRec.Dsl.Generators.Emit;
+using NasRec.Dsl.Generators.Specs;
+using NasRec.Dsl.Model;
+using NasRec.Dsl.Parsing;
+using NasRec.Dsl.Validation;
+
+namespace NasRec.Dsl.Generators;
+
+/// <summary>
+/// Compiles NasRec YAML documents (AdditionalFiles ending in .space.yaml, .arch.yaml, .dataset.yaml)
+/// into typed classes: per space, typed architecture records and enums; per dataset, a typed schema;
+/// per architecture, a TorchSharp subnet with straight-line forward code and dead parts left out.
+/// Source and diagnostics are separate outputs, and source specs hold no locations, so an edit that
+/// only moves text re-reports diagnostics but re-emits no code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NasRecGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var hasRuntime = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(GeneratorOptions.RuntimeMarkerType) is not null);
+        var options = context.AnalyzerConfigOptionsProvider
+            .Combine(hasRuntime)
+            .Select(static (pair, _) => GeneratorOptions.From(pair.Left.GlobalOptions, pair.Right))
+            .WithTrackingName(TrackingNames.Options);
+
+        var parsed = context.AdditionalTextsProvider
+            .Where(static text => Workspace.IsDslFile(text.Path))
+            .Select(static (text, token) => DocumentParser.Parse(text.Path, text.GetText(token)?.ToString() ?? ""))
+            .WithTrackingName(TrackingNames.Parse);
+
+        var documents = parsed
+            .Select(static (result, _) => new DocumentEntry(result.File, result.Kind, result.Name, result.Document))
+            .WithTrackingName(TrackingNames.Documents);
+
+        // Only spaces and datasets are referred to, so editing an architecture leaves the catalog cached.
+        var catalog = documents
+            .Where(static entry => entry.Kind != DocumentKinds.Architecture)
+            .Collect()
+            .Select(static (entries, _) => CatalogOf(entries))
+            .WithTrackingName(TrackingNames.Catalog);
+
+        // The files whose name an earlier file already uses emit nothing (NASREC017 says why).
+        var shadowed = documents
+            .Select(static (entry, _) => (entry.File, entry.Name))
+            .Collect()
+            .Select(static (names, _) => ShadowedFiles(names))
+            .WithTrackingName(TrackingNames.Names);
+
+        var specs = documents
+            .Combine(catalog)
+            .Combine(shadowed)
+            .Combine(options)
+            .Select(static (input, _) => SpecOf(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.Specs);
+
+        context.RegisterSourceOutput(specs, static (production, spec) => Emit(production, spec));
+
+        context.RegisterSourceOutput(parsed.Select(static (result, _) => result.Diagnostics), Report);
+
+        var validation = parsed
+            .Combine(catalog)
+            .Select(static (pair, _) => pair.Left.Document is Architecture architecture
+                ? ArchitectureValidator.Validate(architecture, pair.Right).Select(pair.Left.SourceMap.Locate).ToEquatableArray()
+                : EquatableArray<DslDiagnostic>.Empty)
+            .WithTrackingName(TrackingNames.Validation);
+        context.RegisterSourceOutput(validation, Report);
+
+        var duplicates = parsed
+            .Collect()
+            .Select(static (results, _) => DuplicateNames.Find(results)
+                .Select(found => results.First(r => r.File == found.File).SourceMap.Locate(found.Diagnostic))
+                .ToEquatableArray())
+            .WithTrackingName(TrackingNames.Duplicates);
+        context.RegisterSourceOutput(duplicates, Report);
+    }
+
+    private static DocumentCatalog CatalogOf(ImmutableArray<DocumentEntry> entries) => new(
+        entries.Select(e => e.Document).OfType<SearchSpace>().ToEquatableArray(),
+        entries.Select(e => e.Document).OfType<DatasetSchema>().ToEquatableArray(),
+        entries.Where(e => e.Document is null && e.Name is not null).Select(e => e.Name!).ToEquatableArray());
+
+    private static EquatableArray<string> ShadowedFiles(ImmutableArray<(string File, string? Name)> names) =>
+        names.Where(n => n.Name is not null)
+            .GroupBy(n => n.Name, System.StringComparer.Ordinal)
+            .SelectMany(group => group.OrderBy(n => n.File, System.StringComparer.Ordinal).Skip(1).Select(n => n.File))
+            .ToEquatableArray();
+
+    /// <summary>The spec of the file to generate, or null when the document has errors.</summary>
+    private static GenerationSpec? SpecOf(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
+    {
+        if (entry.Document is null || shadowed.Contains(entry.File)) return null;
+        switch (entry.Document)
+        {
+            case SearchSpace space:
+                return new SpaceSpec(options, entry.File, space);
+            case DatasetSchema dataset:
+                return new DatasetSpec(options, entry.File, dataset);
+            case Architecture architecture:
+                if (ArchitectureValidator.Validate(architecture, catalog).Any(d => d.IsError)) return null;
+                var itsSpace = catalog.Space(architecture.Space)!;
+                var itsDataset = catalog.Dataset(architecture.Dataset);
+                return itsDataset is null ? null
+                    : new ArchitectureSpec(options, entry.File, architecture, itsSpace, itsDataset, ArchitectureAnalyzer.Analyze(architecture, itsSpace, itsDataset));
+            default:
+                return null;
+        }
+    }
+
+    private static void Emit(SourceProductionContext production, GenerationSpec? spec)
+    {
+        if (spec is null) return;
+        try
+        {
+            var source = spec switch
+            {
+                SpaceSpec space => SpaceEmitter.Emit(space),
+                DatasetSpec dataset => DatasetEmitter.Emit(dataset),
+                ArchitectureSpec architecture => ArchitectureEmitter.Emit(architecture),
+                _ => null,
+            };
+            if (source is not null) production.AddSource(spec.HintName, source);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            production.ReportDiagnostic(RoslynDiagnostics.InternalError(spec.File, e));
+        }
+    }
+
+    private static void Report(SourceProductionContext production, EquatableArray<DslDiagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics) production.ReportDiagnostic(RoslynDiagnostics.Create(diagnostic));
+    }
+}
