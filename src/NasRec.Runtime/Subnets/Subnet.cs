@@ -1,0 +1,115 @@
+using NasRec.Dsl.Analysis;
+using NasRec.Dsl.Model;
+using NasRec.Runtime.Operators;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Subnets;
+
+/// <summary>
+/// The interpreted subnet: builds any architecture of any space at run time from the DSL object
+/// model, with the same submodule names (<c>embedding</c>, <c>block{i}_dense</c>, <c>block{i}_sparse</c>,
+/// <c>block{i}_fm</c>, <c>block{i}_dense_to_sparse</c>, <c>head</c>) and the same arithmetic as the
+/// generated compiled subnet, so weights interchange and outputs agree.
+/// Maps dense features <c>[B, n_dense]</c> and sparse ids <c>[B, n_sparse]</c> to logits <c>[B, 1]</c>.
+/// </summary>
+public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly SparseEmbedding embedding;
+    private readonly Linear head;
+    private readonly List<BlockPlan> plans;
+    private readonly Dictionary<string, nn.Module> parts = new();
+    private readonly bool pruned;
+
+    /// <param name="tableCap">Caps every embedding table (500,000 rows during search); null keeps the full tables.</param>
+    /// <param name="pruned">Leave out what does not reach the head (as the compiled subnet does); false builds
+    /// every part, as the reference's module holds them.</param>
+    public Subnet(Architecture architecture, SearchSpace space, DatasetSchema dataset, long? tableCap = null, bool pruned = true)
+        : base(architecture.Name)
+    {
+        Report = ArchitectureAnalyzer.Analyze(architecture, space, dataset);
+        this.pruned = pruned;
+        plans = Report.Blocks.Select(shape => BlockPlan.Create(shape, Report, pruned)).ToList();
+
+        embedding = new SparseEmbedding(SparseEmbedding.Capped(dataset.TableSizes(null), tableCap), space.EmbeddingDim);
+        register_module("embedding", embedding);
+        var factory = new OperatorFactory(Report.EmbeddingDim, Report.LayerNorm, space.Activation);
+        foreach (var plan in plans)
+        {
+            string prefix = "block" + plan.Shape.Index + "_";
+            if (plan.Dense) Add(prefix + "dense", factory.Dense(plan.Shape));
+            if (plan.Sparse) Add(prefix + "sparse", factory.Sparse(plan.Shape));
+            if (plan.Fm) Add(prefix + "fm", factory.Fm(plan.Shape));
+            if (plan.Merger) Add(prefix + "dense_to_sparse", factory.Merger(plan.Shape));
+        }
+        head = nn.Linear(Report.HeadInput, 1);
+        register_module("head", head);
+        WeightInitialization.Apply(this);
+    }
+
+    /// <summary>Shapes, liveness, FLOPs and parameter counts of the architecture.</summary>
+    public ArchitectureReport Report { get; }
+
+    public override Tensor forward(Tensor dense, Tensor sparseIds)
+    {
+        using var scope = NewDisposeScope();
+        var denseOutputs = new List<Tensor?> { dense };
+        var sparseOutputs = new List<Tensor?> { embedding.call(sparseIds) };
+        foreach (var plan in plans)
+        {
+            var (denseOut, sparseOut) = Block(plan, denseOutputs, sparseOutputs);
+            denseOutputs.Add(denseOut);
+            sparseOutputs.Add(sparseOut);
+        }
+        var headInput = cat(new[] { denseOutputs[^1]!, sparseOutputs[^1]!.flatten(1) }, 1);
+        return head.call(headInput).MoveToOuterDisposeScope();
+    }
+
+    private (Tensor? Dense, Tensor? Sparse) Block(BlockPlan plan, List<Tensor?> dense, List<Tensor?> sparse)
+    {
+        var block = plan.Shape.Block;
+        string prefix = "block" + plan.Shape.Index + "_";
+        var denseNode = plan.Dense ? Dense(parts[prefix + "dense"], block, dense, sparse) : null;
+        var sparseNode = plan.Sparse ? Sparse(parts[prefix + "sparse"], block, sparse) : null;
+        var postFm = !plan.PostFm ? null
+            : plan.Fm ? denseNode! + ((FactorizationMachine)parts[prefix + "fm"]).call(sparseNode!)
+            : denseNode;
+        Tensor? sparseOut = null;
+        if (plan.SparseOut(pruned))
+        {
+            sparseOut = plan.Merger
+                ? cat(new[] { sparseNode!, ((DenseToSparseMerger)parts[prefix + "dense_to_sparse"]).call(plan.MergerAfterFm ? postFm! : denseNode!) }, 1)
+                : sparseNode;
+        }
+        return (plan.DenseOut(pruned) ? postFm : null, sparseOut);
+    }
+
+    private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, List<Tensor?> sparse) => module switch
+    {
+        FcOperator fc => fc.call(Concat(dense, block.Dense.Inputs)),
+        DotProductOperator dp => dp.call(Concat(dense, block.Dense.Inputs), Concat(sparse, block.Sparse.Inputs)),
+        SumOperator sum => sum.call(dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!),
+        SigmoidGatingOperator gate => gate.call(dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!),
+        DenseZeros zeros => zeros.call(dense[0]!),
+        _ => throw new InvalidOperationException("Unknown dense operator module " + module.GetType().Name),
+    };
+
+    private static Tensor Sparse(nn.Module module, Block block, List<Tensor?> sparse) => module switch
+    {
+        TransformerOperator transformer => transformer.call(Concat(sparse, block.Sparse.Inputs)),
+        EfcOperator efc => efc.call(Concat(sparse, block.Sparse.Inputs)),
+        SparseZeros zeros => zeros.call(sparse[0]!),
+        _ => throw new InvalidOperationException("Unknown sparse operator module " + module.GetType().Name),
+    };
+
+    /// <summary>One connection's output, or several concatenated along the feature (or token) axis, ascending.</summary>
+    private static Tensor Concat(List<Tensor?> outputs, IReadOnlyList<int> inputs) =>
+        inputs.Count == 1 ? outputs[inputs[0]]! : cat(inputs.Select(j => outputs[j]!).ToArray(), 1);
+
+    private void Add(string name, nn.Module module)
+    {
+        parts.Add(name, module);
+        register_module(name, module);
+    }
+}
