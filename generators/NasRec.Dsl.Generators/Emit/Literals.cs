@@ -7,7 +7,8 @@ namespace NasRec.Dsl.Generators.Emit;
 internal static class Literals
 {
     public const string Model = "global::NasRec.Dsl.Model.";
-    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"NasRec.Dsl.Generators\", \"" + GeneratorVersion.Value + "\")]";
+    public static readonly string GeneratedCode =
+        "[global::System.CodeDom.Compiler.GeneratedCode(\"NasRec.Dsl.Generators\", \"" + typeof(Literals).Assembly.GetName().Version!.ToString(3) + "\")]";
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -59,10 +60,4 @@ internal static class Literals
         Bool(b.DenseToSparse) + ", " + Bool(b.Fm) + ")";
 
     private static string ElementName<T>() => typeof(T).Name;
-}
-
-/// <summary>The version stamped into [GeneratedCode]; baseline tests replace it with a placeholder.</summary>
-internal static class GeneratorVersion
-{
-    public const string Value = "0.1.0";
 }
