@@ -15,7 +15,7 @@ internal static class DatasetEmitter
                YamlNames.DenseTransforms.NameOf(dataset.DenseTransform) + "), " + Literals.Int(dataset.SparseFeatures.Count) +
                " sparse features (" + YamlNames.Hashings.NameOf(dataset.Hashing) + "), label '" + dataset.Label + "'.</summary>");
         w.Line(Literals.GeneratedCode);
-        w.Open("public static partial class " + dataset.Name + "Dataset");
+        w.Open("public static partial class " + spec.TypeName);
         w.Line("/// <summary>The schema as the DSL object model (for the data pipeline and the runtime).</summary>");
         w.Line("public static global::NasRec.Dsl.Model.DatasetSchema Definition { get; } = " + Literals.Dataset(dataset) + ";").Line();
         w.Line("public const int DenseFeatureCount = " + Literals.Int(dataset.DenseFeatures.Count) + ";");

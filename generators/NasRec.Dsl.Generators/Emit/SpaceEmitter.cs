@@ -13,7 +13,7 @@ internal static class SpaceEmitter
     public static string Emit(SpaceSpec spec)
     {
         var space = spec.Space;
-        var type = space.Name + "Space";
+        var type = spec.TypeName;
         var w = new SourceWriter().Header(spec.Options.Relative(spec.File));
         w.Line("namespace " + spec.Options.Namespace + ";").Line();
         w.Line("/// <summary>");

@@ -7,16 +7,25 @@ namespace NasRec.Dsl.Generators.Specs;
 internal abstract record GenerationSpec(GeneratorOptions Options, string File)
 {
     public abstract string HintName { get; }
+
+    protected static string Suffixed(string name, string suffix) =>
+        name.EndsWith(suffix, System.StringComparison.Ordinal) ? name : name + suffix;
 }
 
 internal sealed record SpaceSpec(GeneratorOptions Options, string File, SearchSpace Space) : GenerationSpec(Options, File)
 {
-    public override string HintName => Options.Namespace + "." + Space.Name + "Space.g.cs";
+    /// <summary>NasRecFull → NasRecFullSpace; a name already ending in "Space" is kept.</summary>
+    public string TypeName => Suffixed(Space.Name, "Space");
+
+    public override string HintName => Options.Namespace + "." + TypeName + ".g.cs";
 }
 
 internal sealed record DatasetSpec(GeneratorOptions Options, string File, DatasetSchema Dataset) : GenerationSpec(Options, File)
 {
-    public override string HintName => Options.Namespace + "." + Dataset.Name + "Dataset.g.cs";
+    /// <summary>Criteo → CriteoDataset; a name already ending in "Dataset" is kept.</summary>
+    public string TypeName => Suffixed(Dataset.Name, "Dataset");
+
+    public override string HintName => Options.Namespace + "." + TypeName + ".g.cs";
 }
 
 internal sealed record ArchitectureSpec(

@@ -56,6 +56,7 @@ internal static class ArchitectureReader
         var inputs = op is null ? null : Inputs(document, dense, "inputs", index, readsInputs, op.Value.Name());
         int? left = op is null ? null : LeftRight(document, dense, "left", index, readsLeftRight, op.Value.Name());
         int? right = op is null ? null : LeftRight(document, dense, "right", index, readsLeftRight, op.Value.Name());
+        if (op is null) Skip(dense, "inputs", "left", "right");
         dense.RejectUnknownKeys();
 
         if (op is null || width is null || (readsInputs && inputs is null) || (readsLeftRight && (left is null || right is null)))
@@ -69,6 +70,7 @@ internal static class ArchitectureReader
         var tokens = sparse.Int("tokens", minimum: 1);
         bool read = op is not null && (op != SparseOperator.Zeros || denseOp == DenseOperator.DotProduct);
         var inputs = op is null ? null : Inputs(document, sparse, "inputs", index, read, op.Value.Name());
+        if (op is null) Skip(sparse, "inputs");
         sparse.RejectUnknownKeys();
 
         if (op is null || tokens is null || (read && inputs is null)) return null;
@@ -126,6 +128,12 @@ internal static class ArchitectureReader
         if (input <= index) return input;
         document.Report(DiagnosticCatalog.InputOutOfRange, node, index, input.Value);
         return null;
+    }
+
+    /// <summary>The genes of an unknown operator: its own error says enough, they are not unknown keys.</summary>
+    private static void Skip(MappingReader mapping, params string[] keys)
+    {
+        foreach (var key in keys) mapping.Value(key, required: false);
     }
 
     private static string Describe(int index, string what) =>

@@ -16,7 +16,7 @@ public static class DocumentParser
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new BoundedParser(new StringReader(text)));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode rootNode)
             {
                 document.Diagnostics.Add(DslDiagnostic.At(DiagnosticCatalog.MissingKey, SourceSpan.StartOf(file), "kind", "the document"));

@@ -32,7 +32,7 @@ internal sealed class MappingReader
 
     public string PathOf(string key) => Path.Length == 0 ? key : Path + "." + key;
 
-    /// <summary>The value node of <paramref name="key"/>; reports a missing required key.</summary>
+    /// <summary>The value node of <paramref name="key"/>; reports a missing or empty required key.</summary>
     public YamlNode? Value(string key, bool required)
     {
         queried.Add(key);
@@ -41,7 +41,9 @@ internal sealed class MappingReader
             if (pair.Key is YamlScalarNode scalar && scalar.Value == key)
             {
                 document.Record(PathOf(key), pair.Value);
-                return IsNull(pair.Value) ? null : pair.Value;
+                if (!IsNull(pair.Value)) return pair.Value;
+                if (required) document.Report(DiagnosticCatalog.InvalidValue, pair.Value, key, "given a value", "none");
+                return null;
             }
         }
         if (required) document.Report(DiagnosticCatalog.MissingKey, node, key, Description);

@@ -17,9 +17,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm? token_norm;
     private readonly Linear output;
     private readonly LayerNorm? output_norm;
-
-    // Positions of the pairs (row > col, row-major) in the flattened [k+1, k+1] Gram matrix; state, not a parameter.
-    private readonly Tensor pair_index;
+    private readonly long tokenCount;
 
     public DotProductOperator(long denseWidth, long inTokens, long width, long embeddingDim, bool layerNorm)
         : base(nameof(DotProductOperator))
@@ -41,9 +39,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
         }
         output = nn.Linear(PairCount(tokens), width, hasBias: !layerNorm);
         output_norm = LayerNorms.CreateIf(layerNorm, width);
-        pair_index = LowerTrianglePositions(tokens + 1);
-        // Non-persistent, so the state_dict holds only weights; registered before RegisterComponents claims the field.
-        register_buffer(nameof(pair_index), pair_index, persistent: false);
+        tokenCount = tokens;
         RegisterComponents();
     }
 
@@ -62,18 +58,21 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
         var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn);
         var tokens = cat([dense.unsqueeze(1), sparse], dim: 1);
         var gram = bmm(tokens, tokens.transpose(1, 2));
-        var pairs = gram.flatten(1).index_select(1, pair_index);
+        var pairs = gram.flatten(1).index_select(1, PairPositions(gram.device));
         var result = output.call(pairs);
         if (output_norm is not null) result = output_norm.call(result);
         return result.MoveToOuterDisposeScope();
     }
 
-    private static Tensor LowerTrianglePositions(long size)
+    /// <summary>
+    /// Flat positions in the <c>[k+1, k+1]</c> Gram matrix of the pairs with row &gt; col, row-major. Built on the
+    /// input's device at each call: TorchSharp does not move non-persistent buffers with <c>Module.to</c>, and a
+    /// persistent buffer would add a non-weight entry to the state_dict.
+    /// </summary>
+    private Tensor PairPositions(Device device)
     {
-        var positions = new List<long>();
-        for (long row = 1; row < size; row++)
-            for (long col = 0; col < row; col++)
-                positions.Add(row * size + col);
-        return tensor(positions.ToArray(), dtype: int64);
+        var size = tokenCount + 1;
+        var rowsAndColumns = tril_indices(size, size, -1, device: device);
+        return rowsAndColumns[0] * size + rowsAndColumns[1];
     }
 }

@@ -79,24 +79,17 @@ public sealed class DotProductOperatorTests
     public void DotProductKeepsTheStrictLowerTriangleOfTheGramMatrixRowMajor()
     {
         using var scope = NewDisposeScope();
-        // Width 3 gives k = round(√6) = 2 tokens and 3 pairs, so an identity output linear exposes the pairs.
-        using var dotProduct = new DotProductOperator(2, 2, 3, 2, false);
-        OperatorAssert.SetParameter(dotProduct, "output.weight", eye(3));
-        OperatorAssert.SetParameter(dotProduct, "output.bias", zeros(3));
+        // Width 6 gives k = round(√12) = 3 tokens and 6 pairs, so an identity output linear exposes the pairs.
+        using var dotProduct = new DotProductOperator(2, 3, 6, 2, false);
+        OperatorAssert.SetParameter(dotProduct, "output.weight", eye(6));
+        OperatorAssert.SetParameter(dotProduct, "output.bias", zeros(6));
         var dense = tensor(new float[] { 1, 2 }).view(1, 2);
-        var sparse = tensor(new float[] { 3, 4, 5, 6 }).view(1, 2, 2);
+        var sparse = tensor(new float[] { 3, 4, 5, 6, 7, 8 }).view(1, 3, 2);
 
-        // T = [[1,2],[3,4],[5,6]]: pairs (1,0), (2,0), (2,1); the diagonal (5, 25, 61) is excluded.
-        var expected = tensor(new float[] { 11, 17, 39 }).view(1, 3);
+        // T = [[1,2],[3,4],[5,6],[7,8]]: pairs (1,0), (2,0), (2,1), (3,0), (3,1), (3,2) in that order;
+        // the diagonal (5, 25, 61, 113) is excluded.
+        var expected = tensor(new float[] { 11, 17, 39, 23, 53, 83 }).view(1, 6);
         OperatorAssert.Close(expected, dotProduct.call(dense, sparse), 0);
-    }
-
-    [Fact]
-    public void DotProductPairIndexIsNotPartOfTheStateDict()
-    {
-        using var dotProduct = new DotProductOperator(16, 6, 16, 16, false);
-        Assert.DoesNotContain(dotProduct.state_dict().Keys, key => key.Contains("pair", StringComparison.Ordinal));
-        Assert.Empty(dotProduct.buffers());
     }
 
     [Theory]
