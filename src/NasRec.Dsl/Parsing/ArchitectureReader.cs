@@ -42,14 +42,16 @@ internal static class ArchitectureReader
         var fm = block.Bool("fm", required: false) ?? false;
         block.RejectUnknownKeys();
 
-        var dense = denseMapping is null ? null : ReadDense(document, denseMapping, index);
-        var sparse = sparseMapping is null ? null : ReadSparse(document, sparseMapping, index, dense?.Operator);
+        DenseOperator? denseOp = null;
+        var dense = denseMapping is null ? null : ReadDense(document, denseMapping, index, out denseOp);
+        var sparse = sparseMapping is null ? null : ReadSparse(document, sparseMapping, index, denseOp);
         return dense is null || sparse is null ? null : new Block(dense, sparse, denseToSparse, fm);
     }
 
-    private static DenseChoice? ReadDense(DocumentReader document, MappingReader dense, int index)
+    /// <param name="op">The operator, also when another gene is wrong (whether the sparse inputs are read depends on it).</param>
+    private static DenseChoice? ReadDense(DocumentReader document, MappingReader dense, int index, out DenseOperator? op)
     {
-        var op = dense.Enum("op", YamlNames.DenseOperators, rule: DiagnosticCatalog.UnknownOperator, what: "dense");
+        op = dense.Enum("op", YamlNames.DenseOperators, rule: DiagnosticCatalog.UnknownOperator, what: "dense");
         var width = dense.Int("width", minimum: 1);
         bool readsInputs = op is DenseOperator.Fc or DenseOperator.DotProduct;
         bool readsLeftRight = op is DenseOperator.Sum or DenseOperator.SigmoidGating;

@@ -65,7 +65,9 @@ public sealed class DiagnosticCatalogTests
         var previous = CultureInfo.CurrentCulture;
         try
         {
-            CultureInfo.CurrentCulture = new CultureInfo("ar-SA");
+            var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+            culture.NumberFormat.NegativeSign = "\u2212";
+            CultureInfo.CurrentCulture = culture;
             var diagnostic = DslDiagnostic.AtPath(DiagnosticCatalog.TableTooSmall, "sparse.features[0].tableSize", "C1", -1L);
 
             Assert.Equal("Feature 'C1' has table size -1; a table needs at least 2 rows (row 0 holds missing values)", diagnostic.Message);

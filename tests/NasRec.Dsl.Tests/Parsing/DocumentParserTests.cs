@@ -85,7 +85,7 @@ public sealed class DocumentParserTests
             """);
 
         Assert.Equal(
-            new[] { "(6,46) left", "(6,55) right", "(7,39) inputs", "(8,67) inputs", "(10,35) inputs", "(11,39) inputs" },
+            new[] { "(6,46) left", "(6,55) right", "(7,38) inputs", "(8,64) inputs", "(10,36) inputs", "(11,38) inputs" },
             withGenes.Diagnostics.Select(d =>
             {
                 Assert.Equal(DiagnosticCatalog.IgnoredGene, d.Rule);
@@ -117,6 +117,23 @@ public sealed class DocumentParserTests
         Assert.Empty(result.Diagnostics);
         var architecture = Assert.IsType<Architecture>(result.Document);
         Assert.Equal(new[] { 0 }, architecture.Blocks[0].Sparse.Inputs);
+    }
+
+    [Fact]
+    public void ZerosSparseInputsAreNotCalledIgnoredWhenTheDotProductReadingThemHasAnotherError()
+    {
+        var result = DocumentParser.Parse("dp.arch.yaml", """
+            kind: Architecture
+            name: DotProductOnRawTokens
+            space: Tiny
+            dataset: TinyData
+            blocks:
+              - dense: { op: dot-product, width: abc, inputs: [0] }
+                sparse: { op: zeros, tokens: 16, inputs: [0] }
+            """);
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("dp.arch.yaml(6,38): error NASREC004: 'width' must be an integer; found 'abc'", diagnostic.ToString());
     }
 
     [Fact]
@@ -171,7 +188,7 @@ public sealed class DocumentParserTests
     [Fact]
     public void WarningToStringSaysWarning()
     {
-        var result = DocumentParser.Parse(Snippets.ArchitectureFile, Snippets.Architecture.Replace("inputs: [1] }", "inputs: [1], right: 0 }", StringComparison.Ordinal));
+        var result = DocumentParser.Parse(Snippets.ArchitectureFile, Snippets.Architecture.Replace("width: 16, inputs: [1] }", "width: 16, inputs: [1], right: 0 }", StringComparison.Ordinal));
 
         var diagnostic = Assert.Single(result.Diagnostics);
 
