@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace NasRec.Dsl.Generators.Specs;
 
 /// <summary>The project facts generation depends on, reduced to a value-equal record.</summary>
-/// <param name="Namespace">Namespace of the generated types: NasRecNamespace, else RootNamespace.</param>
+/// <param name="Namespace">Namespace of the generated types: the project's RootNamespace.</param>
 /// <param name="ProjectDirectory">Lets generated comments name files relative to the project.</param>
 /// <param name="HasRuntime">Whether NasRec.Runtime is referenced; without it only typed records are emitted.</param>
 internal sealed record GeneratorOptions(string Namespace, string ProjectDirectory, bool HasRuntime)
@@ -12,8 +12,7 @@ internal sealed record GeneratorOptions(string Namespace, string ProjectDirector
 
     public static GeneratorOptions From(AnalyzerConfigOptions options, bool hasRuntime)
     {
-        options.TryGetValue("build_property.NasRecNamespace", out var ns);
-        if (string.IsNullOrWhiteSpace(ns)) options.TryGetValue("build_property.RootNamespace", out ns);
+        options.TryGetValue("build_property.RootNamespace", out var ns);
         options.TryGetValue("build_property.ProjectDir", out var projectDir);
         return new GeneratorOptions(string.IsNullOrWhiteSpace(ns) ? "NasRec.Generated" : ns!.Trim(), projectDir ?? "", hasRuntime);
     }
