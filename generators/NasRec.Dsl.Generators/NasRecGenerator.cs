@@ -42,14 +42,14 @@ public sealed class NasRecGenerator : IIncrementalGenerator
         var catalog = documents
             .Where(static entry => entry.Kind != DocumentKinds.Architecture)
             .Collect()
-            .Select(static (entries, _) => CatalogOf(entries))
+            .Select(static (entries, _) => DocumentCatalog.From(entries.Select(e => (e.Kind, e.Name, e.Document))))
             .WithTrackingName(TrackingNames.Catalog);
 
         // The files whose name an earlier file already uses emit nothing (NASREC017 says why).
         var shadowed = documents
             .Select(static (entry, _) => (entry.File, entry.Name))
             .Collect()
-            .Select(static (names, _) => ShadowedFiles(names))
+            .Select(static (names, _) => DuplicateNames.Shadowed(names).Select(s => s.File).ToEquatableArray())
             .WithTrackingName(TrackingNames.Names);
 
         var specs = documents
@@ -79,17 +79,6 @@ public sealed class NasRecGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Duplicates);
         context.RegisterSourceOutput(duplicates, Report);
     }
-
-    private static DocumentCatalog CatalogOf(ImmutableArray<DocumentEntry> entries) => new(
-        entries.Select(e => e.Document).OfType<SearchSpace>().ToEquatableArray(),
-        entries.Select(e => e.Document).OfType<DatasetSchema>().ToEquatableArray(),
-        entries.Where(e => e.Document is null && e.Name is not null).Select(e => e.Name!).ToEquatableArray());
-
-    private static EquatableArray<string> ShadowedFiles(ImmutableArray<(string File, string? Name)> names) =>
-        names.Where(n => n.Name is not null)
-            .GroupBy(n => n.Name, System.StringComparer.Ordinal)
-            .SelectMany(group => group.OrderBy(n => n.File, System.StringComparer.Ordinal).Skip(1).Select(n => n.File))
-            .ToEquatableArray();
 
     /// <summary>The spec of the file to generate, or null when the document has errors.</summary>
     private static GenerationSpec? SpecOf(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)

@@ -69,6 +69,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule EmptyInputs = Error("NASREC021", "No inputs",
         "The {0} operator reads '{1}'; give at least one connection index");
 
+    public static readonly DiagnosticRule SeveralDocuments = Error("NASREC022", "More than one document in a file",
+        "A NasRec file holds one document; this file holds {0}: move each after the first into a file of its own");
+
     public static readonly DiagnosticRule DeadBlock = Warning("NASREC100", "Dead block",
         "Block {0} is dead: none of its outputs reaches the head; the compiled subnet leaves it out");
 

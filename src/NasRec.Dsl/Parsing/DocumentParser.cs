@@ -36,6 +36,10 @@ public static class DocumentParser
                     _ => UnknownKind(document, root, kind),
                 };
             }
+            if (stream.Documents.Count > 1)
+            {
+                document.Report(DiagnosticCatalog.SeveralDocuments, stream.Documents[1].RootNode, stream.Documents.Count);
+            }
         }
         catch (YamlException e)
         {

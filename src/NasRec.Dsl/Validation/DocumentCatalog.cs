@@ -12,13 +12,17 @@ public sealed record DocumentCatalog(
     EquatableArray<DatasetSchema> Datasets,
     EquatableArray<string> BrokenNames)
 {
-    public static DocumentCatalog From(IEnumerable<ParseResult> results)
+    public static DocumentCatalog From(IEnumerable<ParseResult> results) =>
+        From(results.Select(r => (r.Kind, r.Name, r.Document)));
+
+    /// <summary>The catalog of the spaces and datasets among <paramref name="documents"/> (architectures are ignored).</summary>
+    public static DocumentCatalog From(IEnumerable<(string? Kind, string? Name, NasRecDocument? Document)> documents)
     {
-        var list = results.ToList();
+        var referable = documents.Where(d => d.Kind != DocumentKinds.Architecture).ToList();
         return new DocumentCatalog(
-            list.Select(r => r.Document).OfType<SearchSpace>().ToEquatableArray(),
-            list.Select(r => r.Document).OfType<DatasetSchema>().ToEquatableArray(),
-            list.Where(r => r.Document is null && r.Name is not null).Select(r => r.Name!).ToEquatableArray());
+            referable.Select(d => d.Document).OfType<SearchSpace>().ToEquatableArray(),
+            referable.Select(d => d.Document).OfType<DatasetSchema>().ToEquatableArray(),
+            referable.Where(d => d.Document is null && d.Name is not null).Select(d => d.Name!).ToEquatableArray());
     }
 
     public SearchSpace? Space(string name) => Spaces.FirstOrDefault(s => s.Name == name);

@@ -6,18 +6,19 @@ namespace NasRec.Dsl.Validation;
 /// <summary>Document names must be unique across all files (they name generated types).</summary>
 public static class DuplicateNames
 {
-    /// <summary>For each file whose name an earlier file (by path) already uses: a diagnostic at its name.</summary>
-    public static IReadOnlyList<(string File, DslDiagnostic Diagnostic)> Find(IEnumerable<ParseResult> results)
-    {
-        var found = new List<(string, DslDiagnostic)>();
-        foreach (var group in results.Where(r => r.Name is not null).GroupBy(r => r.Name!, StringComparer.Ordinal))
-        {
-            var ordered = group.OrderBy(r => r.File, StringComparer.Ordinal).ToList();
-            foreach (var later in ordered.Skip(1))
+    /// <summary>The files whose name an earlier file (by path) already uses, with that earlier file.</summary>
+    public static IEnumerable<(string File, string Name, string FirstFile)> Shadowed(IEnumerable<(string File, string? Name)> documents) =>
+        documents.Where(d => d.Name is not null)
+            .GroupBy(d => d.Name!, StringComparer.Ordinal)
+            .SelectMany(group =>
             {
-                found.Add((later.File, DslDiagnostic.AtPath(DiagnosticCatalog.DuplicateName, "name", group.Key, ordered[0].File)));
-            }
-        }
-        return found;
-    }
+                var ordered = group.OrderBy(d => d.File, StringComparer.Ordinal).ToList();
+                return ordered.Skip(1).Select(later => (later.File, group.Key, ordered[0].File));
+            });
+
+    /// <summary>For each shadowed file: a diagnostic at its name.</summary>
+    public static IReadOnlyList<(string File, DslDiagnostic Diagnostic)> Find(IEnumerable<ParseResult> results) =>
+        Shadowed(results.Select(r => (r.File, r.Name)))
+            .Select(s => (s.File, DslDiagnostic.AtPath(DiagnosticCatalog.DuplicateName, "name", s.Name, s.FirstFile)))
+            .ToList();
 }

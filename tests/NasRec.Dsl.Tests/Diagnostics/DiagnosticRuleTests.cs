@@ -451,6 +451,19 @@ public sealed class DiagnosticRuleTests
     }
 
     [Fact]
+    public void SecondDocumentInAFileIsNASREC022AtItsStart()
+    {
+        var workspace = WithArchitecture(Snippets.Architecture + "\n" + """
+            ---
+            kind: Architecture
+            name: Another
+            """);
+
+        var diagnostic = AssertOnly(workspace, "NASREC022", Severity.Error, ArchitectureFile, 13, 1);
+        Assert.StartsWith("A NasRec file holds one document; this file holds 2", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BlockNothingReadsIsNASREC100WarningAtTheBlock()
     {
         var workspace = WithArchitecture("""
