@@ -19,8 +19,7 @@ internal static class ArchitectureEmitter
     {
         var a = spec.Architecture;
         var report = spec.Report;
-        var w = new SourceWriter().Header(spec.Options.Relative(spec.File));
-        w.Line("namespace " + spec.Options.Namespace + ";").Line();
+        var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>");
         w.Line("/// " + a.Name + ": an architecture of " + a.Space + " for " + a.Dataset + "; " +
                report.MegaFlops.ToString("0.0000", CultureInfo.InvariantCulture) + " MFLOPs per sample, " +

@@ -9,11 +9,10 @@ internal static class DatasetEmitter
     public static string Emit(DatasetSpec spec)
     {
         var dataset = spec.Dataset;
-        var w = new SourceWriter().Header(spec.Options.Relative(spec.File));
-        w.Line("namespace " + spec.Options.Namespace + ";").Line();
+        var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>Dataset " + dataset.Name + ": " + Literals.Int(dataset.DenseFeatures.Count) + " dense features (" +
                YamlNames.DenseTransforms.NameOf(dataset.DenseTransform) + "), " + Literals.Int(dataset.SparseFeatures.Count) +
-               " sparse features (" + YamlNames.Hashings.NameOf(dataset.Hashing) + "), label '" + dataset.Label + "'.</summary>");
+               " sparse features (" + YamlNames.Hashings.NameOf(dataset.Hashing) + "), label '" + Literals.Xml(dataset.Label) + "'.</summary>");
         w.Line(Literals.GeneratedCode);
         w.Open("public static partial class " + spec.TypeName);
         w.Line("/// <summary>The schema as the DSL object model (for the data pipeline and the runtime).</summary>");
@@ -44,7 +43,7 @@ internal static class DatasetEmitter
         w.Open("public enum " + name);
         for (int i = 0; i < list.Count; i++)
         {
-            if (members[i] != list[i]) w.Line("/// <summary>" + list[i] + "</summary>");
+            if (members[i] != list[i]) w.Line("/// <summary>" + Literals.Xml(list[i]) + "</summary>");
             w.Line(members[i] + " = " + Literals.Int(i) + ",");
         }
         w.Close().Line();

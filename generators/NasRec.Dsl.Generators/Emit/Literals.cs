@@ -10,6 +10,9 @@ internal static class Literals
     public static readonly string GeneratedCode =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"NasRec.Dsl.Generators\", \"" + typeof(Literals).Assembly.GetName().Version!.ToString(3) + "\")]";
 
+    /// <summary>User text placed in an XML doc comment.</summary>
+    public static string Xml(string text) => System.Security.SecurityElement.Escape(text) ?? "";
+
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Bool(bool value) => value ? "true" : "false";

@@ -14,8 +14,7 @@ internal static class SpaceEmitter
     {
         var space = spec.Space;
         var type = spec.TypeName;
-        var w = new SourceWriter().Header(spec.Options.Relative(spec.File));
-        w.Line("namespace " + spec.Options.Namespace + ";").Line();
+        var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>");
         w.Line("/// Search space " + space.Name + (space.ReferenceKey is null ? "" : " (reference key " + space.ReferenceKey + ")") + ": " +
                Literals.Int(space.Blocks) + " blocks; dense " + string.Join(", ", space.DenseOperators.Select(o => o.Name())) +
@@ -77,13 +76,7 @@ internal static class SpaceEmitter
                     break;
             }
         }
-        w.Line();
-        w.Line("internal global::NasRec.Dsl.Model.DenseChoice ToModel() => new(Operator switch");
-        w.Line("{");
-        foreach (var op in space.DenseOperators) w.Line("    DenseOperator." + op + " => " + Literals.Enum(op) + ",");
-        w.Line("    _ => throw new global::System.ArgumentOutOfRangeException(nameof(Operator)),");
-        w.Line("}, (int)Width, Inputs, Left, Right);");
-        w.Close().Line();
+        WriteToModel(w, "DenseChoice", space.DenseOperators, "(int)Width, Inputs, Left, Right");
     }
 
     private static void WriteSparse(SourceWriter w, SearchSpace space)
@@ -96,12 +89,19 @@ internal static class SpaceEmitter
             w.Line("/// <summary>" + op.Name() + " producing the given token count from the given connections.</summary>");
             w.Line("public static Sparse " + name + "(SparseTokens tokens, params int[] inputs) => new(SparseOperator." + name + ", tokens, Set(inputs));");
         }
+        WriteToModel(w, "SparseChoice", space.SparseOperators, "(int)Tokens, Inputs");
+    }
+
+    /// <summary>The conversion of a typed choice to the object model: this space's operator enum to the DSL's.</summary>
+    private static void WriteToModel<T>(SourceWriter w, string modelType, IEnumerable<T> operators, string otherArguments)
+        where T : struct, System.Enum
+    {
         w.Line();
-        w.Line("internal global::NasRec.Dsl.Model.SparseChoice ToModel() => new(Operator switch");
+        w.Line("internal global::NasRec.Dsl.Model." + modelType + " ToModel() => new(Operator switch");
         w.Line("{");
-        foreach (var op in space.SparseOperators) w.Line("    SparseOperator." + op + " => " + Literals.Enum(op) + ",");
+        foreach (var op in operators) w.Line("    " + typeof(T).Name + "." + op + " => " + Literals.Enum(op) + ",");
         w.Line("    _ => throw new global::System.ArgumentOutOfRangeException(nameof(Operator)),");
-        w.Line("}, (int)Tokens, Inputs);");
+        w.Line("}, " + otherArguments + ");");
         w.Close().Line();
     }
 
