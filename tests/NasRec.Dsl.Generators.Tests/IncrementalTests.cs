@@ -50,6 +50,22 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void UnrelatedCSharpEditReEmitsNothing()
+    {
+        var compilation = GeneratorHarness.Compilation();
+        var driver = GeneratorHarness.CreateDriver(GeneratorHarness.ShippedFiles()).RunGenerators(compilation);
+        var edited = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "namespace Consumer; internal static class Added { }", (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)compilation.SyntaxTrees.First().Options));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.All(TrackedNames.Where(name => name != TrackingNames.Options).SelectMany(name => result.TrackedSteps[name]).SelectMany(step => step.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        Assert.All(result.TrackedSteps[TrackingNames.Options].SelectMany(step => step.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
+    }
+
+    [Fact]
     public void StepOutputsHoldNoCompilerOrParserObjects()
     {
         var compilation = GeneratorHarness.Compilation();

@@ -20,7 +20,6 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear head;
     private readonly List<BlockPlan> plans;
     private readonly Dictionary<string, nn.Module> parts = new();
-    private readonly bool pruned;
 
     /// <param name="tableCap">Caps every embedding table (500,000 rows during search); null keeps the full tables.</param>
     /// <param name="pruned">Leave out what does not reach the head (as the compiled subnet does); false builds
@@ -29,7 +28,6 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         : base(architecture.Name)
     {
         Report = ArchitectureAnalyzer.Analyze(architecture, space, dataset);
-        this.pruned = pruned;
         plans = Report.Blocks.Select(shape => BlockPlan.Create(shape, Report, pruned)).ToList();
 
         embedding = new SparseEmbedding(SparseEmbedding.Capped(dataset.TableSizes(null), tableCap), space.EmbeddingDim);
@@ -76,13 +74,13 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
             : plan.Fm ? denseNode! + ((FactorizationMachine)parts[prefix + "fm"]).call(sparseNode!)
             : denseNode;
         Tensor? sparseOut = null;
-        if (plan.SparseOut(pruned))
+        if (plan.SparseOut)
         {
             sparseOut = plan.Merger
                 ? cat(new[] { sparseNode!, ((DenseToSparseMerger)parts[prefix + "dense_to_sparse"]).call(plan.MergerAfterFm ? postFm! : denseNode!) }, 1)
                 : sparseNode;
         }
-        return (plan.DenseOut(pruned) ? postFm : null, sparseOut);
+        return (plan.DenseOut ? postFm : null, sparseOut);
     }
 
     private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, List<Tensor?> sparse) => module switch
