@@ -5,7 +5,7 @@ using NasRec.Dsl.Model;
 namespace NasRec.Dsl.Validation;
 
 /// <summary>
-/// Checks an architecture against its search space and dataset. Diagnostics carry node paths
+/// Checks an architecture: its wiring, then against its search space and dataset. Diagnostics carry node paths
 /// (<c>blocks[2].dense.width</c>); the file's source map locates them.
 /// </summary>
 public static class ArchitectureValidator
@@ -13,6 +13,10 @@ public static class ArchitectureValidator
     public static IReadOnlyList<DslDiagnostic> Validate(Architecture architecture, DocumentCatalog catalog)
     {
         var diagnostics = new List<DslDiagnostic>();
+        for (int i = 0; i < architecture.Blocks.Count; i++)
+        {
+            BlockWiring.Check(architecture.Blocks[i], i, diagnostics);
+        }
         var space = catalog.Space(architecture.Space);
         var dataset = catalog.Dataset(architecture.Dataset);
         if (space is null && !catalog.BrokenNames.Contains(architecture.Space))

@@ -1,5 +1,6 @@
 using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
 using NasRec.Runtime.Operators;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,6 +28,7 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     public Subnet(Architecture architecture, SearchSpace space, DatasetSchema dataset, long? tableCap = null, bool pruned = true)
         : base(architecture.Name)
     {
+        ThrowIfInvalid(architecture, space, dataset);
         Report = ArchitectureAnalyzer.Analyze(architecture, space, dataset);
         plans = Report.Blocks.Select(shape => BlockPlan.Create(shape, Report, pruned)).ToList();
 
@@ -104,6 +106,19 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>One connection's output, or several concatenated along the feature (or token) axis, ascending.</summary>
     private static Tensor Concat(List<Tensor?> outputs, IReadOnlyList<int> inputs) =>
         inputs.Count == 1 ? outputs[inputs[0]]! : cat(inputs.Select(j => outputs[j]!).ToArray(), 1);
+
+    /// <summary>An architecture built in code gets the checks a YAML file gets from the compiler.</summary>
+    private static void ThrowIfInvalid(Architecture architecture, SearchSpace space, DatasetSchema dataset)
+    {
+        var catalog = new DocumentCatalog(EquatableArray.Create(space), EquatableArray.Create(dataset), EquatableArray<string>.Empty);
+        var errors = ArchitectureValidator.Validate(architecture, catalog).Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Architecture '{architecture.Name}' is not valid in space '{space.Name}' for dataset '{dataset.Name}':{Environment.NewLine}" +
+                string.Join(Environment.NewLine, errors), nameof(architecture));
+        }
+    }
 
     private void Add(string name, nn.Module module)
     {
