@@ -13,6 +13,7 @@ public static class NasRecCommand
             "NasRec.Dsl: weight-sharing neural architecture search for click-through-rate models (NASRec, WWW'23). " +
             "Search spaces, architectures and datasets are YAML documents compiled into typed TorchSharp classes.")
         {
+            CheckCommand.Create(),
             ImportCommand.Create(),
             InspectCommand.Create(),
         };
