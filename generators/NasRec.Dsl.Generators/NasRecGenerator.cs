@@ -83,6 +83,18 @@ public sealed class NasRecGenerator : IIncrementalGenerator
     /// <summary>The spec of the file to generate, or null when the document has errors.</summary>
     private static GenerationSpec? SpecOf(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
     {
+        try
+        {
+            return BuildSpec(entry, catalog, shadowed, options);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            return new FailedSpec(options, entry.File, e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    private static GenerationSpec? BuildSpec(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
+    {
         if (entry.Document is null || shadowed.Contains(entry.File)) return null;
         switch (entry.Document)
         {
@@ -104,6 +116,11 @@ public sealed class NasRecGenerator : IIncrementalGenerator
     private static void Emit(SourceProductionContext production, GenerationSpec? spec)
     {
         if (spec is null) return;
+        if (spec is FailedSpec failed)
+        {
+            production.ReportDiagnostic(RoslynDiagnostics.InternalError(failed.File, failed.Failure));
+            return;
+        }
         try
         {
             var source = spec switch
@@ -117,7 +134,7 @@ public sealed class NasRecGenerator : IIncrementalGenerator
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
-            production.ReportDiagnostic(RoslynDiagnostics.InternalError(spec.File, e));
+            production.ReportDiagnostic(RoslynDiagnostics.InternalError(spec.File, e.GetType().Name + ": " + e.Message));
         }
     }
 

@@ -14,8 +14,8 @@ internal static class RoslynDiagnostics
     public static Diagnostic Create(DslDiagnostic diagnostic) =>
         Diagnostic.Create(Descriptor(diagnostic.Rule), Location(diagnostic.Location), diagnostic.Message);
 
-    public static Diagnostic InternalError(string file, System.Exception exception) =>
-        Create(DslDiagnostic.At(DiagnosticCatalog.InternalError, SourceSpan.StartOf(file), exception.GetType().Name + ": " + exception.Message));
+    public static Diagnostic InternalError(string file, string failure) =>
+        Create(DslDiagnostic.At(DiagnosticCatalog.InternalError, SourceSpan.StartOf(file), failure));
 
     private static DiagnosticDescriptor Descriptor(DiagnosticRule rule) =>
         Descriptors.GetOrAdd(rule.Id, _ => new DiagnosticDescriptor(

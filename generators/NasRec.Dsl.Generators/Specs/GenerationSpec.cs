@@ -38,3 +38,9 @@ internal sealed record ArchitectureSpec(
 {
     public override string HintName => Options.Namespace + "." + Architecture.Name + ".g.cs";
 }
+
+/// <summary>A file whose spec could not be built: the emitter reports the failure as NASREC900 instead.</summary>
+internal sealed record FailedSpec(GeneratorOptions Options, string File, string Failure) : GenerationSpec(Options, File)
+{
+    public override string HintName => "";
+}
