@@ -61,14 +61,12 @@ public sealed class Workspace
         return new Workspace(parsed, catalog, ordered);
     }
 
-    /// <summary>Loads every DSL file below <paramref name="directory"/>, plus <paramref name="extraFiles"/>.</summary>
-    public static Workspace LoadDirectory(string directory, params string[] extraFiles)
+    /// <summary>Loads every DSL file below <paramref name="directory"/>.</summary>
+    public static Workspace LoadDirectory(string directory)
     {
         var paths = Directory.EnumerateFiles(directory, "*.yaml", SearchOption.AllDirectories)
             .Where(IsDslFile)
-            .Concat(extraFiles.Select(Path.GetFullPath))
             .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal)
             .OrderBy(p => p, StringComparer.Ordinal);
         return Load(paths.Select(p => (p, File.ReadAllText(p))));
     }

@@ -26,7 +26,7 @@ internal static class Literals
     public static string Enum<T>(T value) where T : struct, System.Enum => Model + typeof(T).Name + "." + value;
 
     public static string Array<T>(IEnumerable<T> items, System.Func<T, string> item) =>
-        Model + "EquatableArray.Create<" + Model + ElementName<T>() + ">(" + string.Join(", ", items.Select(item)) + ")";
+        Model + "EquatableArray.Create<" + Model + typeof(T).Name + ">(" + string.Join(", ", items.Select(item)) + ")";
 
     public static string Ints(IEnumerable<int> items) =>
         Model + "EquatableArray.Create<int>(" + string.Join(", ", items.Select(i => Int(i))) + ")";
@@ -61,6 +61,4 @@ internal static class Literals
         (b.Dense.Left is int l ? Int(l) : "null") + ", " + (b.Dense.Right is int r ? Int(r) : "null") + "), " +
         "new " + Model + "SparseChoice(" + Enum(b.Sparse.Operator) + ", " + Int(b.Sparse.Tokens) + ", " + Ints(b.Sparse.Inputs) + "), " +
         Bool(b.DenseToSparse) + ", " + Bool(b.Fm) + ")";
-
-    private static string ElementName<T>() => typeof(T).Name;
 }
