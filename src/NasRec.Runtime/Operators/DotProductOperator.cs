@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm? token_norm;
     private readonly Linear output;
     private readonly LayerNorm? output_norm;
-    private readonly long tokenCount;
+    private readonly PerDeviceConstant pairPositions;
 
     public DotProductOperator(long denseWidth, long inTokens, long width, long embeddingDim, bool layerNorm)
         : base(nameof(DotProductOperator))
@@ -39,7 +40,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
         }
         output = nn.Linear(PairCount(tokens), width, hasBias: !layerNorm);
         output_norm = LayerNorms.CreateIf(layerNorm, width);
-        tokenCount = tokens;
+        pairPositions = new PerDeviceConstant(device => PairPositions(tokens, device));
         RegisterComponents();
     }
 
@@ -58,21 +59,24 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
         var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn);
         var tokens = cat([dense.unsqueeze(1), sparse], dim: 1);
         var gram = bmm(tokens, tokens.transpose(1, 2));
-        var pairs = gram.flatten(1).index_select(1, PairPositions(gram.device));
+        var pairs = gram.flatten(1).index_select(1, pairPositions.On(gram.device));
         var result = output.call(pairs);
         if (output_norm is not null) result = output_norm.call(result);
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// Flat positions in the <c>[k+1, k+1]</c> Gram matrix of the pairs with row &gt; col, row-major. Built on the
-    /// input's device at each call: TorchSharp does not move non-persistent buffers with <c>Module.to</c>, and a
-    /// persistent buffer would add a non-weight entry to the state_dict.
-    /// </summary>
-    private Tensor PairPositions(Device device)
+    protected override void Dispose(bool disposing)
     {
-        var size = tokenCount + 1;
+        if (disposing) pairPositions.Dispose();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Flat positions in the <c>[k+1, k+1]</c> Gram matrix of the pairs with row &gt; col, row-major.</summary>
+    private static Tensor PairPositions(long tokens, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var size = tokens + 1;
         var rowsAndColumns = tril_indices(size, size, -1, device: device);
-        return rowsAndColumns[0] * size + rowsAndColumns[1];
+        return (rowsAndColumns[0] * size + rowsAndColumns[1]).MoveToOuterDisposeScope();
     }
 }

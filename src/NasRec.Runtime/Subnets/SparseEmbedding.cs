@@ -1,4 +1,4 @@
-using TorchSharp;
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,12 +13,14 @@ public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly long[] rows;
+    private readonly PerDeviceConstant offsets;
 
     public SparseEmbedding(IReadOnlyList<long> tableSizes, long embeddingDim) : base(nameof(SparseEmbedding))
     {
         rows = tableSizes.ToArray();
         weight = new Parameter(empty(rows.Sum(), embeddingDim));
-        register_buffer("offsets", tensor(Offsets(rows), int64), persistent: false);
+        var rowOffsets = Offsets(rows);
+        offsets = new PerDeviceConstant(device => tensor(rowOffsets, int64, device));
         RegisterComponents();
         ResetParameters();
     }
@@ -47,9 +49,14 @@ public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor ids)
     {
         using var scope = NewDisposeScope();
-        var offsets = get_buffer("offsets")!;
-        var flat = (ids + offsets).view(-1);
+        var flat = (ids + offsets.On(ids.device)).view(-1);
         return weight.index_select(0, flat).view(ids.shape[0], ids.shape[1], EmbeddingDim).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) offsets.Dispose();
+        base.Dispose(disposing);
     }
 
     private static long[] Offsets(long[] sizes)

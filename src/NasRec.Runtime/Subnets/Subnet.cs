@@ -19,8 +19,7 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly SparseEmbedding embedding;
     private readonly Linear head;
-    private readonly List<BlockPlan> plans;
-    private readonly Dictionary<string, nn.Module> parts = new();
+    private readonly List<(BlockPlan Plan, BlockModules Modules)> blocks = new();
 
     /// <param name="tableCap">Caps every embedding table (500,000 rows during search); null keeps the full tables.</param>
     /// <param name="pruned">Leave out what does not reach the head (as the compiled subnet does); false builds
@@ -30,18 +29,20 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     {
         ThrowIfInvalid(architecture, space, dataset);
         Report = ArchitectureAnalyzer.Analyze(architecture, space, dataset);
-        plans = Report.Blocks.Select(shape => BlockPlan.Create(shape, Report, pruned)).ToList();
 
         embedding = new SparseEmbedding(SparseEmbedding.Capped(dataset.TableSizes(null), tableCap), space.EmbeddingDim);
         register_module("embedding", embedding);
         var factory = new OperatorFactory(Report.EmbeddingDim, Report.LayerNorm, space.Activation);
-        foreach (var plan in plans)
+        foreach (var shape in Report.Blocks)
         {
-            string prefix = "block" + plan.Shape.Index + "_";
-            if (plan.Dense) Add(prefix + "dense", factory.Dense(plan.Shape));
-            if (plan.Sparse) Add(prefix + "sparse", factory.Sparse(plan.Shape));
-            if (plan.Fm) Add(prefix + "fm", factory.Fm(plan.Shape));
-            if (plan.Merger) Add(prefix + "dense_to_sparse", factory.Merger(plan.Shape));
+            var plan = BlockPlan.Create(shape, Report, pruned);
+            string prefix = "block" + shape.Index + "_";
+            var modules = new BlockModules(
+                plan.Dense ? Add(prefix + "dense", factory.Dense(shape)) : null,
+                plan.Sparse ? Add(prefix + "sparse", factory.Sparse(shape)) : null,
+                plan.Fm ? Add(prefix + "fm", factory.Fm(shape)) : null,
+                plan.Merger ? Add(prefix + "dense_to_sparse", factory.Merger(shape)) : null);
+            blocks.Add((plan, modules));
         }
         head = nn.Linear(Report.HeadInput, 1);
         register_module("head", head);
@@ -56,9 +57,9 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var denseOutputs = new List<Tensor?> { dense };
         var sparseOutputs = new List<Tensor?> { embedding.call(sparseIds) };
-        foreach (var plan in plans)
+        foreach (var (plan, modules) in blocks)
         {
-            var (denseOut, sparseOut) = Block(plan, denseOutputs, sparseOutputs);
+            var (denseOut, sparseOut) = Block(plan, modules, denseOutputs, sparseOutputs);
             denseOutputs.Add(denseOut);
             sparseOutputs.Add(sparseOut);
         }
@@ -66,20 +67,19 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         return head.call(headInput).MoveToOuterDisposeScope();
     }
 
-    private (Tensor? Dense, Tensor? Sparse) Block(BlockPlan plan, List<Tensor?> dense, List<Tensor?> sparse)
+    private static (Tensor? Dense, Tensor? Sparse) Block(BlockPlan plan, BlockModules modules, List<Tensor?> dense, List<Tensor?> sparse)
     {
         var block = plan.Shape.Block;
-        string prefix = "block" + plan.Shape.Index + "_";
-        var denseNode = plan.Dense ? Dense(parts[prefix + "dense"], block, dense, sparse) : null;
-        var sparseNode = plan.Sparse ? Sparse(parts[prefix + "sparse"], block, sparse) : null;
+        var denseNode = modules.Dense is null ? null : Dense(modules.Dense, block, dense, sparse);
+        var sparseNode = modules.Sparse is null ? null : Sparse(modules.Sparse, block, sparse);
         var postFm = !plan.PostFm ? null
-            : plan.Fm ? denseNode! + ((FactorizationMachine)parts[prefix + "fm"]).call(sparseNode!)
+            : modules.Fm is not null ? denseNode! + modules.Fm.call(sparseNode!)
             : denseNode;
         Tensor? sparseOut = null;
         if (plan.SparseOut)
         {
-            sparseOut = plan.Merger
-                ? cat(new[] { sparseNode!, ((DenseToSparseMerger)parts[prefix + "dense_to_sparse"]).call(plan.MergerAfterFm ? postFm! : denseNode!) }, 1)
+            sparseOut = modules.Merger is not null
+                ? cat(new[] { sparseNode!, modules.Merger.call(plan.MergerAfterFm ? postFm! : denseNode!) }, 1)
                 : sparseNode;
         }
         return (plan.DenseOut ? postFm : null, sparseOut);
@@ -120,9 +120,12 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         }
     }
 
-    private void Add(string name, nn.Module module)
+    private T Add<T>(string name, T module) where T : nn.Module
     {
-        parts.Add(name, module);
         register_module(name, module);
+        return module;
     }
+
+    /// <summary>The submodules one block computes with; null where the plan leaves a part out.</summary>
+    private sealed record BlockModules(nn.Module? Dense, nn.Module? Sparse, FactorizationMachine? Fm, DenseToSparseMerger? Merger);
 }

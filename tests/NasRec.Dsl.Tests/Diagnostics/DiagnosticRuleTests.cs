@@ -387,22 +387,7 @@ public sealed class DiagnosticRuleTests
     [Fact]
     public void TableSizeBelowTwoIsNASREC019AtTheTableSize()
     {
-        var workspace = Load((DatasetFile, """
-            kind: Dataset
-            name: TinyData
-            source:
-              format: csv
-              header: true
-            label: clicked
-            dense:
-              transform: log1p
-              features: [d1, d2]
-            sparse:
-              hashing: hex-modulo
-              features:
-                - { name: s1, tableSize: 10 }
-                - { name: s2, tableSize: 1 }
-            """));
+        var workspace = Load((DatasetFile, Dataset.Replace("{ name: s2, tableSize: 2 }", "{ name: s2, tableSize: 1 }", StringComparison.Ordinal)));
 
         var diagnostic = AssertOnly(workspace, "NASREC019", Severity.Error, DatasetFile, 14, 30);
         Assert.StartsWith("Feature 's2' has table size 1;", diagnostic.Message, StringComparison.Ordinal);
