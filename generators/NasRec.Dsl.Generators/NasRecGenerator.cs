@@ -45,11 +45,11 @@ public sealed class NasRecGenerator : IIncrementalGenerator
             .Select(static (entries, _) => DocumentCatalog.From(entries.Select(e => (e.Kind, e.Name, e.Document))))
             .WithTrackingName(TrackingNames.Catalog);
 
-        // The files whose name an earlier file already uses emit nothing (NASREC017 says why).
+        // The files whose name or type name an earlier file already uses emit nothing (NASREC017, NASREC024 say why).
         var shadowed = documents
-            .Select(static (entry, _) => (entry.File, entry.Name))
+            .Select(static (entry, _) => (entry.File, entry.Kind, entry.Name))
             .Collect()
-            .Select(static (names, _) => DuplicateNames.Shadowed(names).Select(s => s.File).ToEquatableArray())
+            .Select(static (names, _) => DuplicateNames.Find(names).Select(s => s.File).ToEquatableArray())
             .WithTrackingName(TrackingNames.Names);
 
         var specs = documents
@@ -73,9 +73,11 @@ public sealed class NasRecGenerator : IIncrementalGenerator
 
         var duplicates = parsed
             .Collect()
-            .Select(static (results, _) => DuplicateNames.Find(results)
-                .Select(found => results.First(r => r.File == found.File).SourceMap.Locate(found.Diagnostic))
-                .ToEquatableArray())
+            .Select(static (results, _) =>
+            {
+                var maps = results.GroupBy(r => r.File, System.StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().SourceMap, System.StringComparer.Ordinal);
+                return DuplicateNames.Find(results).Select(found => maps[found.File].Locate(found.Diagnostic)).ToEquatableArray();
+            })
             .WithTrackingName(TrackingNames.Duplicates);
         context.RegisterSourceOutput(duplicates, Report);
     }
@@ -104,9 +106,10 @@ public sealed class NasRecGenerator : IIncrementalGenerator
                 return new DatasetSpec(options, entry.File, dataset);
             case Architecture architecture:
                 if (ArchitectureValidator.Validate(architecture, catalog).Any(d => d.IsError)) return null;
-                var itsSpace = catalog.Space(architecture.Space)!;
+                // A space or dataset with errors of its own is in no catalog: its errors say why nothing is emitted.
+                var itsSpace = catalog.Space(architecture.Space);
                 var itsDataset = catalog.Dataset(architecture.Dataset);
-                return itsDataset is null ? null
+                return itsSpace is null || itsDataset is null ? null
                     : new ArchitectureSpec(options, entry.File, architecture, itsSpace, itsDataset, ArchitectureAnalyzer.Analyze(architecture, itsSpace, itsDataset));
             default:
                 return null;

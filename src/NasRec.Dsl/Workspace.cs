@@ -40,6 +40,7 @@ public sealed class Workspace
     {
         var parsed = files.Select(f => DocumentParser.Parse(f.File, f.Text)).ToList();
         var catalog = DocumentCatalog.From(parsed);
+        var byFile = parsed.GroupBy(p => p.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var diagnostics = new List<DslDiagnostic>();
         foreach (var file in parsed)
         {
@@ -51,7 +52,7 @@ public sealed class Workspace
         }
         foreach (var (file, diagnostic) in DuplicateNames.Find(parsed))
         {
-            diagnostics.Add(parsed.First(p => p.File == file).SourceMap.Locate(diagnostic));
+            diagnostics.Add(byFile[file].SourceMap.Locate(diagnostic));
         }
         var ordered = diagnostics
             .OrderBy(d => d.Location?.File, StringComparer.Ordinal)

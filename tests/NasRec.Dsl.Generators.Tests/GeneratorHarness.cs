@@ -28,7 +28,7 @@ internal static class GeneratorHarness
         CSharpGeneratorDriver.Create(
             new[] { new NasRecGenerator().AsSourceGenerator() },
             files,
-            (CSharpParseOptions)Compilation().SyntaxTrees.First().Options,
+            ParseOptions,
             new TestOptionsProvider(new Dictionary<string, string>
             {
                 ["build_property.RootNamespace"] = rootNamespace,
@@ -36,19 +36,28 @@ internal static class GeneratorHarness
             }),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>A compilation that references everything the test process has loaded (the runtime, TorchSharp).</summary>
-    public static CSharpCompilation Compilation(string source = "namespace Consumer; internal static class Empty { }")
-    {
-        _ = typeof(NasRec.Runtime.Operators.FcOperator); // make sure the runtime is loaded
-        _ = typeof(TorchSharp.torch);
-        var references = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => !a.IsDynamic && a.Location.Length > 0)
-            .Select(a => MetadataReference.CreateFromFile(a.Location));
-        return CSharpCompilation.Create("Consumer",
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
-            references,
+    /// <summary>
+    /// A consumer compilation that references the framework, NasRec.Dsl, NasRec.Runtime and TorchSharp by file,
+    /// so that the generator takes its runtime path (modules emitted and compiled), with documentation
+    /// comments checked as a project with GenerateDocumentationFile checks them.
+    /// </summary>
+    public static CSharpCompilation Compilation(string source = "namespace Consumer; internal static class Empty { }") =>
+        CSharpCompilation.Create("Consumer",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions) },
+            References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-    }
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
+    {
+        var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
+        var nasrec = new[] { typeof(NasRec.Runtime.Operators.FcOperator), typeof(TorchSharp.torch), typeof(NasRec.Dsl.Model.Architecture) }
+            .Select(type => type.Assembly.Location);
+        return framework.Concat(nasrec).Distinct(StringComparer.Ordinal).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList();
+    });
 
     public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(GeneratorDriver driver, Compilation compilation)
     {

@@ -21,7 +21,7 @@ internal static class ArchitectureEmitter
         var report = spec.Report;
         var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>");
-        w.Line("/// " + a.Name + ": an architecture of " + a.Space + " for " + a.Dataset + "; " +
+        w.Line("/// " + a.Name + ": an architecture of " + Literals.Xml(a.Space) + " for " + Literals.Xml(a.Dataset) + "; " +
                report.MegaFlops.ToString("0.0000", CultureInfo.InvariantCulture) + " MFLOPs per sample, " +
                report.LiveNonEmbeddingParameters.ToString("N0", CultureInfo.InvariantCulture) + " parameters besides the embeddings" +
                (report.DeadBlocks.Any() ? "; dead blocks " + string.Join(", ", report.DeadBlocks) + " are left out" : "") + ".");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using NasRec.Dsl.Model;
 
 namespace NasRec.Dsl.Generators.Emit;
@@ -10,18 +11,55 @@ internal static class Literals
     public static readonly string GeneratedCode =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"NasRec.Dsl.Generators\", \"" + typeof(Literals).Assembly.GetName().Version!.ToString(3) + "\")]";
 
-    /// <summary>User text placed in an XML doc comment.</summary>
-    public static string Xml(string text) => System.Security.SecurityElement.Escape(text) ?? "";
+    /// <summary>User text placed in an XML doc comment: markup escaped, and kept on one line of well-formed XML.</summary>
+    public static string Xml(string text) => OneLine(text, escapeMarkup: true);
+
+    /// <summary>User text (a file path) placed in a <c>//</c> comment: kept on one line.</summary>
+    public static string Comment(string text) => OneLine(text, escapeMarkup: false);
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Bool(bool value) => value ? "true" : "false";
 
+    /// <summary>A string literal; control characters, line separators and unpaired surrogates as <c>\uXXXX</c> escapes.</summary>
     public static string String(string? value)
     {
         if (value is null) return "null";
-        return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t") + "\"";
+        var literal = new StringBuilder(value.Length + 2).Append('"');
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (c is '"' or '\\') literal.Append('\\').Append(c);
+            else if (IsPairAt(value, i)) literal.Append(c).Append(value[++i]);
+            else if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029')
+                literal.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            else literal.Append(c);
+        }
+        return literal.Append('"').ToString();
     }
+
+    /// <summary>
+    /// Text on one line of a comment: C#'s line breaks become spaces, and characters XML 1.0 forbids
+    /// (controls, U+FFFE, U+FFFF, unpaired surrogates) become U+FFFD.
+    /// </summary>
+    private static string OneLine(string text, bool escapeMarkup)
+    {
+        var line = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (IsPairAt(text, i)) line.Append(c).Append(text[++i]);
+            else if (c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029') line.Append(' ');
+            else if ((c < ' ' && c != '\t') || c is '\uFFFE' or '\uFFFF' || char.IsSurrogate(c)) line.Append('\uFFFD');
+            else if (escapeMarkup && c == '<') line.Append("&lt;");
+            else if (escapeMarkup && c == '>') line.Append("&gt;");
+            else if (escapeMarkup && c == '&') line.Append("&amp;");
+            else line.Append(c);
+        }
+        return line.ToString();
+    }
+
+    private static bool IsPairAt(string text, int i) => i + 1 < text.Length && char.IsSurrogatePair(text[i], text[i + 1]);
 
     public static string Enum<T>(T value) where T : struct, System.Enum => Model + typeof(T).Name + "." + value;
 

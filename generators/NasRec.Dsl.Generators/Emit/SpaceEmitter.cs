@@ -16,7 +16,7 @@ internal static class SpaceEmitter
         var type = spec.TypeName;
         var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>");
-        w.Line("/// Search space " + space.Name + (space.ReferenceKey is null ? "" : " (reference key " + space.ReferenceKey + ")") + ": " +
+        w.Line("/// Search space " + space.Name + (space.ReferenceKey is null ? "" : " (reference key " + Literals.Xml(space.ReferenceKey) + ")") + ": " +
                Literals.Int(space.Blocks) + " blocks; dense " + string.Join(", ", space.DenseOperators.Select(o => o.Name())) +
                "; sparse " + string.Join(", ", space.SparseOperators.Select(o => o.Name())) + ".");
         w.Line("/// </summary>");

@@ -1,21 +1,23 @@
 using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
 
 namespace NasRec.Dsl.Generators.Specs;
 
 /// <summary>One generated file: everything its emitter needs, value-equal so unchanged inputs emit nothing.</summary>
 internal abstract record GenerationSpec(GeneratorOptions Options, string File)
 {
+    /// <summary>
+    /// The generated file's name: the namespace and the generated type, unique ignoring case across all
+    /// documents (NASREC017 and NASREC024 shadow any document that would repeat one).
+    /// </summary>
     public abstract string HintName { get; }
-
-    protected static string Suffixed(string name, string suffix) =>
-        name.EndsWith(suffix, System.StringComparison.Ordinal) ? name : name + suffix;
 }
 
 internal sealed record SpaceSpec(GeneratorOptions Options, string File, SearchSpace Space) : GenerationSpec(Options, File)
 {
     /// <summary>NasRecFull → NasRecFullSpace; a name already ending in "Space" is kept.</summary>
-    public string TypeName => Suffixed(Space.Name, "Space");
+    public string TypeName => GeneratedNames.TypeName(DocumentKinds.SearchSpace, Space.Name);
 
     public override string HintName => Options.Namespace + "." + TypeName + ".g.cs";
 }
@@ -23,7 +25,7 @@ internal sealed record SpaceSpec(GeneratorOptions Options, string File, SearchSp
 internal sealed record DatasetSpec(GeneratorOptions Options, string File, DatasetSchema Dataset) : GenerationSpec(Options, File)
 {
     /// <summary>Criteo → CriteoDataset; a name already ending in "Dataset" is kept.</summary>
-    public string TypeName => Suffixed(Dataset.Name, "Dataset");
+    public string TypeName => GeneratedNames.TypeName(DocumentKinds.Dataset, Dataset.Name);
 
     public override string HintName => Options.Namespace + "." + TypeName + ".g.cs";
 }

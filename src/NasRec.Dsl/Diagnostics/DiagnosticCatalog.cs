@@ -55,10 +55,10 @@ public static class DiagnosticCatalog
         "Unknown dataset '{0}'; known datasets: {1}");
 
     public static readonly DiagnosticRule DuplicateName = Error("NASREC017", "Duplicate document name",
-        "The name '{0}' is already used by {1}; document names must be unique");
+        "The name '{0}' is already used by {1}; document names must be unique, ignoring case");
 
     public static readonly DiagnosticRule InvalidIdentifier = Error("NASREC018", "Name is not a C# identifier",
-        "'{0}' is not a valid C# identifier; use letters, digits and '_', do not start with a digit, and avoid C# keywords");
+        "'{0}' is not a valid C# identifier: {1}");
 
     public static readonly DiagnosticRule TableTooSmall = Error("NASREC019", "Embedding table too small",
         "Feature '{0}' has table size {1}; a table needs at least 2 rows (row 0 holds missing values)");
@@ -71,6 +71,15 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticRule SeveralDocuments = Error("NASREC022", "More than one document in a file",
         "A NasRec file holds one document; this file holds {0}: move each after the first into a file of its own");
+
+    public static readonly DiagnosticRule LimitExceeded = Error("NASREC023", "Beyond a limit",
+        "{0}; the limit is {1}");
+
+    public static readonly DiagnosticRule TypeNameTaken = Error("NASREC024", "Generated type name already taken",
+        "The name '{0}' gives the generated type '{1}', which {2} already declares; generated type names must differ, ignoring case");
+
+    public static readonly DiagnosticRule NameIsAMember = Error("NASREC025", "Name of a member of the generated class",
+        "The architecture name '{0}' is also the {1} of its generated class; choose another name");
 
     public static readonly DiagnosticRule DeadBlock = Warning("NASREC100", "Dead block",
         "Block {0} is dead: none of its outputs reaches the head; the compiled subnet leaves it out");

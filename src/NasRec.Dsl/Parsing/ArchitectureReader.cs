@@ -1,6 +1,7 @@
 using System.Globalization;
 using NasRec.Dsl.Diagnostics;
 using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
 using YamlDotNet.RepresentationModel;
 
 namespace NasRec.Dsl.Parsing;
@@ -14,10 +15,15 @@ internal static class ArchitectureReader
     public static Architecture? Read(DocumentReader document, MappingReader root)
     {
         var name = document.Identifier(root, "name");
+        if (name is not null && GeneratedNames.ArchitectureMember(name) is { } member)
+        {
+            document.Report(DiagnosticCatalog.NameIsAMember, root.Value("name", required: false)!, name, member);
+            name = null;
+        }
         var space = root.String("space");
         var dataset = root.String("dataset");
         var layerNorm = root.Bool("layerNorm", required: false);
-        var items = root.Sequence("blocks");
+        var items = root.Sequence("blocks", maxItems: DocumentLimits.MaxBlocks);
         root.RejectUnknownKeys();
 
         var blocks = new List<Block>();
@@ -52,7 +58,7 @@ internal static class ArchitectureReader
     private static DenseChoice? ReadDense(DocumentReader document, MappingReader dense, int index, out DenseOperator? op)
     {
         op = dense.Enum("op", YamlNames.DenseOperators, rule: DiagnosticCatalog.UnknownOperator, what: "dense");
-        var width = dense.Int("width", minimum: 1);
+        var width = dense.Int("width", minimum: 1, maximum: DocumentLimits.MaxWidth);
         bool readsInputs = op is DenseOperator.Fc or DenseOperator.DotProduct;
         bool readsLeftRight = op is DenseOperator.Sum or DenseOperator.SigmoidGating;
         var inputs = op is null ? null : Inputs(document, dense, "inputs", index, readsInputs, op.Value.Name());
@@ -69,7 +75,7 @@ internal static class ArchitectureReader
     private static SparseChoice? ReadSparse(DocumentReader document, MappingReader sparse, int index, DenseOperator? denseOp)
     {
         var op = sparse.Enum("op", YamlNames.SparseOperators, rule: DiagnosticCatalog.UnknownOperator, what: "sparse");
-        var tokens = sparse.Int("tokens", minimum: 1);
+        var tokens = sparse.Int("tokens", minimum: 1, maximum: DocumentLimits.MaxTokens);
         bool read = op is not null && (op != SparseOperator.Zeros || denseOp == DenseOperator.DotProduct);
         var inputs = op is null ? null : Inputs(document, sparse, "inputs", index, read, op.Value.Name());
         if (op is null) Skip(sparse, "inputs");
@@ -125,7 +131,7 @@ internal static class ArchitectureReader
 
     private static int? ConnectionIndex(DocumentReader document, YamlNode node, string key, int index)
     {
-        var input = document.ReadInt(node, key, minimum: 0);
+        var input = document.ReadInt(node, key, minimum: 0, maximum: int.MaxValue);
         if (input is null) return null;
         if (input <= index) return input;
         document.Report(DiagnosticCatalog.InputOutOfRange, node, index, input.Value);

@@ -35,7 +35,7 @@ internal static class DatasetReader
         if (root.Mapping("sparse", "'sparse'") is { } sparse)
         {
             hashing = sparse.Enum("hashing", YamlNames.Hashings);
-            cap = sparse.Long("searchTableCap", required: false, minimum: 2);
+            cap = sparse.Long("searchTableCap", required: false, minimum: 2, maximum: DocumentLimits.MaxTableSize);
             sparseFeatures = Features(document, sparse);
             sparse.RejectUnknownKeys();
         }
@@ -77,7 +77,7 @@ internal static class DatasetReader
             var feature = document.Mapping(node, path, "features", "a sparse feature");
             if (feature is null) { valid = false; continue; }
             var name = feature.String("name");
-            var size = feature.Long("tableSize");
+            var size = feature.Long("tableSize", maximum: DocumentLimits.MaxTableSize);
             feature.RejectUnknownKeys();
             if (name is null || size is null) { valid = false; continue; }
             if (size < 2)

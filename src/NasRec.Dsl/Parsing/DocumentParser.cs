@@ -1,3 +1,4 @@
+using System.Globalization;
 using NasRec.Dsl.Diagnostics;
 using NasRec.Dsl.Model;
 using YamlDotNet.Core;
@@ -10,11 +11,12 @@ public static class DocumentParser
 {
     public static ParseResult Parse(string file, string text)
     {
-        var document = new DocumentReader(file);
+        var document = new DocumentReader(file, text);
         string? kind = null, name = null;
         NasRecDocument? parsed = null;
         try
         {
+            if (text.Length > DocumentLimits.MaxCharacters) return TooLarge(file, text);
             var stream = new YamlStream();
             stream.Load(new BoundedParser(new StringReader(text)));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode rootNode)
@@ -41,11 +43,15 @@ public static class DocumentParser
                 document.Report(DiagnosticCatalog.SeveralDocuments, stream.Documents[1].RootNode, stream.Documents.Count);
             }
         }
+        catch (AliasBudgetException e)
+        {
+            document.Diagnostics.Add(DslDiagnostic.At(DiagnosticCatalog.LimitExceeded, document.Span(e.Start, e.End),
+                string.Format(CultureInfo.InvariantCulture, "The aliases up to this one stand for {0} nodes", e.AliasedNodes),
+                DocumentLimits.MaxAliasExpansion));
+        }
         catch (YamlException e)
         {
-            var span = new SourceSpan(file, (int)e.Start.Line, (int)e.Start.Column, (int)e.End.Line, (int)e.End.Column,
-                (int)e.Start.Index, (int)e.End.Index);
-            document.Diagnostics.Add(DslDiagnostic.At(DiagnosticCatalog.YamlSyntax, span, SyntaxMessage(e)));
+            document.Diagnostics.Add(DslDiagnostic.At(DiagnosticCatalog.YamlSyntax, document.Span(e.Start, e.End), SyntaxMessage(e)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -57,6 +63,21 @@ public static class DocumentParser
             .ThenBy(d => d.Rule.Id, StringComparer.Ordinal)
             .ToEquatableArray();
         return new ParseResult(file, kind, name, document.HasErrors ? null : parsed, document.SourceMap, diagnostics);
+    }
+
+    /// <summary>A file past <see cref="DocumentLimits.MaxCharacters"/> is not parsed: one error where the limit falls.</summary>
+    private static ParseResult TooLarge(string file, string text)
+    {
+        int line = 1, column = 1;
+        for (int i = 0; i < DocumentLimits.MaxCharacters; i++)
+        {
+            if (!TextPositions.IsBreak(text[i]) || (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')) column++;
+            else (line, column) = (line + 1, 1);
+        }
+        var at = new SourceSpan(file, line, column, line, column, DocumentLimits.MaxCharacters, DocumentLimits.MaxCharacters);
+        var diagnostic = DslDiagnostic.At(DiagnosticCatalog.LimitExceeded, at,
+            string.Format(CultureInfo.InvariantCulture, "The file holds {0} characters", text.Length), DocumentLimits.MaxCharacters);
+        return new ParseResult(file, null, null, null, new SourceMap(file, EquatableArray<SourceMap.Entry>.Empty), EquatableArray.Create(diagnostic));
     }
 
     private static NasRecDocument? UnknownKind(DocumentReader document, MappingReader root, string kind)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using NasRec.Dsl.Diagnostics;
 using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace NasRec.Dsl.Parsing;
@@ -8,21 +10,16 @@ namespace NasRec.Dsl.Parsing;
 /// <summary>The state of reading one file: its source map entries and its diagnostics.</summary>
 internal sealed class DocumentReader
 {
-    private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
-    {
-        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
-        "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern",
-        "false", "finally", "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface",
-        "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out", "override",
-        "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
-        "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
-        "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
-    };
-
     private readonly List<SourceMap.Entry> entries = new();
     private readonly HashSet<string> recordedPaths = new(StringComparer.Ordinal);
 
-    public DocumentReader(string file) => File = file;
+    private readonly TextPositions positions;
+
+    public DocumentReader(string file, string text)
+    {
+        File = file;
+        positions = new TextPositions(text);
+    }
 
     public string File { get; }
 
@@ -32,9 +29,11 @@ internal sealed class DocumentReader
 
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
-    public SourceSpan Span(YamlNode node) => new(File,
-        (int)node.Start.Line, (int)node.Start.Column, (int)node.End.Line, (int)node.End.Column,
-        (int)node.Start.Index, (int)node.End.Index);
+    public SourceSpan Span(YamlNode node) => Span(node.Start, node.End);
+
+    /// <summary>The span between two marks, kept inside the text.</summary>
+    public SourceSpan Span(Mark start, Mark end) => positions.Clamp(new SourceSpan(File,
+        (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column, (int)start.Index, (int)end.Index));
 
     public void Record(string path, YamlNode node)
     {
@@ -52,27 +51,35 @@ internal sealed class DocumentReader
         return null;
     }
 
-    public long? ReadLong(YamlNode value, string what, long minimum)
+    public long? ReadLong(YamlNode value, string what, long minimum, long maximum)
     {
-        if (value is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar
+        if (value is YamlScalarNode { Style: ScalarStyle.Plain } scalar
             && long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
-            if (number >= minimum) return number;
-            Report(DiagnosticCatalog.InvalidValue, value, what,
-                string.Format(CultureInfo.InvariantCulture, "an integer of at least {0}", minimum), MappingReader.Describe(value));
+            if (number < minimum)
+            {
+                Report(DiagnosticCatalog.InvalidValue, value, what,
+                    string.Format(CultureInfo.InvariantCulture, "an integer of at least {0}", minimum), MappingReader.Describe(value));
+                return null;
+            }
+            if (number <= maximum) return number;
+            Report(DiagnosticCatalog.LimitExceeded, value, string.Format(CultureInfo.InvariantCulture, "'{0}' is {1}", what, number), maximum);
             return null;
         }
         Report(DiagnosticCatalog.InvalidValue, value, what, "an integer", MappingReader.Describe(value));
         return null;
     }
 
-    public int? ReadInt(YamlNode value, string what, int minimum)
+    public int? ReadInt(YamlNode value, string what, int minimum, int maximum) =>
+        (int?)ReadLong(value, what, minimum, maximum);
+
+    /// <summary>Reports a list longer than <paramref name="limit"/> items; true when it is within.</summary>
+    public bool WithinLimit(YamlSequenceNode list, string key, int limit)
     {
-        var number = ReadLong(value, what, minimum);
-        if (number is null) return null;
-        if (number <= int.MaxValue) return (int)number;
-        Report(DiagnosticCatalog.InvalidValue, value, what, "an integer below 2^31", MappingReader.Describe(value));
-        return null;
+        if (list.Children.Count <= limit) return true;
+        Report(DiagnosticCatalog.LimitExceeded, list,
+            string.Format(CultureInfo.InvariantCulture, "The list '{0}' holds {1} items", key, list.Children.Count), limit);
+        return false;
     }
 
     /// <summary>Reads a document name and checks that it can name generated C# types.</summary>
@@ -80,10 +87,9 @@ internal sealed class DocumentReader
     {
         var name = mapping.String(key);
         if (name is null) return null;
-        bool valid = (char.IsLetter(name[0]) || name[0] == '_')
-            && name.All(c => char.IsLetterOrDigit(c) || c == '_')
-            && !CSharpKeywords.Contains(name);
-        if (!valid) Report(DiagnosticCatalog.InvalidIdentifier, mapping.Value(key, required: false)!, name);
-        return valid ? name : null;
+        var problem = GeneratedNames.IdentifierProblem(name);
+        if (problem is null) return name;
+        Report(DiagnosticCatalog.InvalidIdentifier, mapping.Value(key, required: false)!, name, problem);
+        return null;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class MappingReader
     private readonly DocumentReader document;
     private readonly YamlMappingNode node;
     private readonly List<string> queried = new();
+    private readonly HashSet<string> queriedSet = new(StringComparer.Ordinal);
 
     public MappingReader(DocumentReader document, YamlMappingNode node, string path, string description)
     {
@@ -35,7 +36,7 @@ internal sealed class MappingReader
     /// <summary>The value node of <paramref name="key"/>; reports a missing or empty required key.</summary>
     public YamlNode? Value(string key, bool required)
     {
-        queried.Add(key);
+        if (queriedSet.Add(key)) queried.Add(key);
         foreach (var pair in node.Children)
         {
             if (pair.Key is YamlScalarNode scalar && scalar.Value == key)
@@ -67,16 +68,16 @@ internal sealed class MappingReader
         return null;
     }
 
-    public long? Long(string key, bool required = true, long minimum = long.MinValue)
+    public long? Long(string key, bool required = true, long minimum = long.MinValue, long maximum = long.MaxValue)
     {
         var value = Value(key, required);
-        return value is null ? null : document.ReadLong(value, key, minimum);
+        return value is null ? null : document.ReadLong(value, key, minimum, maximum);
     }
 
-    public int? Int(string key, bool required = true, int minimum = int.MinValue)
+    public int? Int(string key, bool required = true, int minimum = int.MinValue, int maximum = int.MaxValue)
     {
         var value = Value(key, required);
-        return value is null ? null : document.ReadInt(value, key, minimum);
+        return value is null ? null : document.ReadInt(value, key, minimum, maximum);
     }
 
     public bool? Bool(string key, bool required = true)
@@ -102,13 +103,14 @@ internal sealed class MappingReader
         return null;
     }
 
-    /// <summary>The items of a sequence, each with its node path (<c>key[i]</c>).</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)>? Sequence(string key, bool required = true)
+    /// <summary>The items of a sequence, each with its node path (<c>key[i]</c>); null when longer than <paramref name="maxItems"/>.</summary>
+    public IReadOnlyList<(YamlNode Node, string Path)>? Sequence(string key, bool required = true, int maxItems = DocumentLimits.MaxListItems)
     {
         var value = Value(key, required);
         if (value is null) return null;
         if (value is YamlSequenceNode sequence)
         {
+            if (!document.WithinLimit(sequence, key, maxItems)) return null;
             var items = new List<(YamlNode, string)>();
             for (int i = 0; i < sequence.Children.Count; i++)
             {
@@ -133,9 +135,9 @@ internal sealed class MappingReader
     {
         foreach (var key in node.Children.Keys)
         {
-            if (key is YamlScalarNode scalar && scalar.Value is { } name && queried.Contains(name)) continue;
-            document.Report(DiagnosticCatalog.UnknownKey, key, (key as YamlScalarNode)?.Value ?? key.ToString(), Description,
-                string.Join(", ", queried.Distinct()));
+            if (key is YamlScalarNode scalar && scalar.Value is { } name && queriedSet.Contains(name)) continue;
+            document.Report(DiagnosticCatalog.UnknownKey, key, (key as YamlScalarNode)?.Value ?? Describe(key), Description,
+                string.Join(", ", queried));
         }
     }
 

@@ -11,12 +11,12 @@ internal static class SearchSpaceReader
     {
         var name = document.Identifier(root, "name");
         var referenceKey = root.String("referenceKey", required: false);
-        var blocks = root.Int("blocks", minimum: 1);
-        var embeddingDim = root.Int("embeddingDim", minimum: 1);
+        var blocks = root.Int("blocks", minimum: 1, maximum: DocumentLimits.MaxBlocks);
+        var embeddingDim = root.Int("embeddingDim", minimum: 1, maximum: DocumentLimits.MaxEmbeddingDim);
         var dense = OperatorList(document, root, "denseOperators", YamlNames.DenseOperators, "dense");
         var sparse = OperatorList(document, root, "sparseOperators", YamlNames.SparseOperators, "sparse");
-        var widths = Choices(document, root, "denseWidths");
-        var tokens = Choices(document, root, "sparseTokens");
+        var widths = Choices(document, root, "denseWidths", DocumentLimits.MaxWidth);
+        var tokens = Choices(document, root, "sparseTokens", DocumentLimits.MaxTokens);
         var maxInputs = root.Int("maxInputs", minimum: 1);
 
         bool denseToSparse = true, fm = true;
@@ -58,13 +58,14 @@ internal static class SearchSpaceReader
         var items = root.Sequence(key);
         if (items is null) return null;
         var operators = new List<T>();
+        var seen = new HashSet<T>();
         bool valid = items.Count > 0;
         if (!valid) document.Report(DiagnosticCatalog.InvalidValue, root.Value(key, required: false)!, key, "a non-empty list", "an empty list");
         foreach (var (node, _) in items)
         {
             if (node is YamlScalarNode { Value: { } text } && names.TryParse(text, out var op))
             {
-                if (operators.Contains(op)) { document.Report(DiagnosticCatalog.DuplicateInput, node, text); valid = false; }
+                if (!seen.Add(op)) { document.Report(DiagnosticCatalog.DuplicateInput, node, text); valid = false; }
                 operators.Add(op);
             }
             else
@@ -76,18 +77,19 @@ internal static class SearchSpaceReader
         return valid ? operators.ToEquatableArray() : null;
     }
 
-    private static EquatableArray<int>? Choices(DocumentReader document, MappingReader root, string key)
+    private static EquatableArray<int>? Choices(DocumentReader document, MappingReader root, string key, int maximum)
     {
         var items = root.Sequence(key);
         if (items is null) return null;
         var values = new List<int>();
+        var seen = new HashSet<int>();
         bool valid = items.Count > 0;
         if (!valid) document.Report(DiagnosticCatalog.InvalidValue, root.Value(key, required: false)!, key, "a non-empty list", "an empty list");
         foreach (var (node, _) in items)
         {
-            var value = document.ReadInt(node, key, minimum: 1);
+            var value = document.ReadInt(node, key, minimum: 1, maximum);
             if (value is null) { valid = false; continue; }
-            if (values.Contains(value.Value)) { document.Report(DiagnosticCatalog.DuplicateInput, node, value.Value); valid = false; }
+            if (!seen.Add(value.Value)) { document.Report(DiagnosticCatalog.DuplicateInput, node, value.Value); valid = false; }
             values.Add(value.Value);
         }
         return valid ? values.ToEquatableArray() : null;

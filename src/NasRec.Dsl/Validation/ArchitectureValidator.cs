@@ -33,9 +33,10 @@ public static class ArchitectureValidator
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.WrongBlockCount, "blocks", architecture.Blocks.Count, space.Name, space.Blocks));
         }
+        var choices = new Choices(space);
         for (int i = 0; i < architecture.Blocks.Count; i++)
         {
-            CheckBlock(architecture.Blocks[i], i, space, diagnostics);
+            CheckBlock(architecture.Blocks[i], i, space, choices, diagnostics);
         }
 
         if (dataset is not null && !diagnostics.Any(d => d.IsError))
@@ -49,25 +50,25 @@ public static class ArchitectureValidator
         return diagnostics;
     }
 
-    private static void CheckBlock(Block block, int i, SearchSpace space, List<DslDiagnostic> diagnostics)
+    private static void CheckBlock(Block block, int i, SearchSpace space, Choices choices, List<DslDiagnostic> diagnostics)
     {
         var dense = block.Dense;
         var sparse = block.Sparse;
-        if (!space.DenseOperators.Contains(dense.Operator))
+        if (!choices.DenseOperators.Contains(dense.Operator))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.OperatorNotInSpace, Path(i, "dense.op"), "dense", dense.Operator.Name(), space.Name,
                 string.Join(", ", space.DenseOperators.Select(op => op.Name()))));
         }
-        if (!space.SparseOperators.Contains(sparse.Operator))
+        if (!choices.SparseOperators.Contains(sparse.Operator))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.OperatorNotInSpace, Path(i, "sparse.op"), "sparse", sparse.Operator.Name(), space.Name,
                 string.Join(", ", space.SparseOperators.Select(op => op.Name()))));
         }
-        if (!space.DenseWidths.Contains(dense.Width))
+        if (!choices.Widths.Contains(dense.Width))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.WidthNotInSpace, Path(i, "dense.width"), dense.Width, space.Name, string.Join(", ", space.DenseWidths)));
         }
-        if (!space.SparseTokens.Contains(sparse.Tokens))
+        if (!choices.Tokens.Contains(sparse.Tokens))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.TokensNotInSpace, Path(i, "sparse.tokens"), sparse.Tokens, space.Name, string.Join(", ", space.SparseTokens)));
         }
@@ -87,6 +88,18 @@ public static class ArchitectureValidator
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.SwitchNotInSpace, Path(i, "fm"), space.Name, "fm"));
         }
+    }
+
+    /// <summary>The space's choices as sets, so that checking a block costs the same whatever the number of choices.</summary>
+    private sealed class Choices(SearchSpace space)
+    {
+        public HashSet<DenseOperator> DenseOperators { get; } = new(space.DenseOperators);
+
+        public HashSet<SparseOperator> SparseOperators { get; } = new(space.SparseOperators);
+
+        public HashSet<int> Widths { get; } = new(space.DenseWidths);
+
+        public HashSet<int> Tokens { get; } = new(space.SparseTokens);
     }
 
     private static string Path(int block, string? member = null) =>

@@ -359,7 +359,7 @@ public sealed class DiagnosticRuleTests
         var workspace = Load((SpaceFile, Space), (copy, Space));
 
         var diagnostic = AssertOnly(workspace, "NASREC017", Severity.Error, copy, 2, 7);
-        Assert.Equal("The name 'Tiny' is already used by tiny.space.yaml; document names must be unique", diagnostic.Message);
+        Assert.Equal("The name 'Tiny' is already used by tiny.space.yaml; document names must be unique, ignoring case", diagnostic.Message);
     }
 
     [Theory]

@@ -20,10 +20,10 @@ public sealed class ParserRobustnessTests
         { "kind: Dataset\ndense:\n  features: [d1, d2\nsparse:\n", 4, 1 },
         // An entry without a key in a block mapping: the parser drops its value.
         { "kind: Architecture\nblocks:\n  - : false\n", 3, 6 },
-        // A key without a value after a garbled alias: the loader meets a mapping end instead of a value.
-        { "kind: Dataset\ndense:\n  features: [d1]*x:\n  transform: zero\n", 3, 3 },
-        // A mapping key containing itself: hashing it overflows the stack.
-        { "? &a [*a]\n: 1\n", 1, 7 },
+        // A garbled alias read as a key (the loader would meet a mapping end instead of its value): keys are text.
+        { "kind: Dataset\ndense:\n  features: [d1]*x:\n  transform: zero\n", 3, 17 },
+        // A mapping key containing itself (hashing it overflows the stack): keys are text, not lists.
+        { "? &a [*a]\n: 1\n", 1, 3 },
         { "kind: &k [*k]\n", 1, 11 },
         // Nesting beyond the loader's recursion: the stack overflows.
         { "kind: " + new string('[', 100_000) + new string(']', 100_000) + "\n", 1, 70 },
