@@ -11,7 +11,8 @@ public static class NasRecCommand
         // RootCommand brings --help and --version (the assembly's informational version).
         return new RootCommand(
             "NasRec.Dsl: weight-sharing neural architecture search for click-through-rate models (NASRec, WWW'23). " +
-            "Search spaces, architectures and datasets are YAML documents compiled into typed TorchSharp classes.")
+            "Search spaces, architectures and datasets are YAML documents compiled into typed TorchSharp classes. " +
+            CommandAction.ExitCodes)
         {
             CheckCommand.Create(),
             ImportCommand.Create(),

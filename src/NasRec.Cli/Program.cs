@@ -5,5 +5,17 @@ namespace NasRec.Cli;
 /// <summary>Entry point of the <c>nasrec</c> command.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => NasRecCommand.Create().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return NasRecCommand.Create().Parse(args).Invoke();
+        }
+        catch (Exception e)
+        {
+            // Every command's action already turns failures into one line (CommandAction); this covers
+            // whatever fails outside an action, so that no input ever shows a stack trace.
+            return CommandAction.InternalError(Console.Error, e);
+        }
+    }
 }
