@@ -34,7 +34,7 @@ public sealed class FuzzCampaignTests(ITestOutputHelper output)
             }
             catch (Exception e)
             {
-                throw new Xunit.Sdk.XunitException($"Input {i} of seed {seed} broke an invariant: {e.Message}\n{HostileYamlPropertyTests.Print((fuzzCase, mutations))}");
+                throw new Xunit.Sdk.XunitException($"Input {i} of seed {seed} broke an invariant: {e}\n{HostileYamlPropertyTests.Print((fuzzCase, mutations))}");
             }
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             foreach (var mutation in mutations) kinds[mutation.Kind] = kinds.GetValueOrDefault(mutation.Kind) + 1;

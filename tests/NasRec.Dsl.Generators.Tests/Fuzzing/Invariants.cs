@@ -32,6 +32,8 @@ internal sealed class Invariants
     /// <summary>Far beyond the milliseconds one case takes; a hang or quadratic blow-up crosses it.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
+    private static readonly System.Text.Encoding Lenient = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     private readonly ConcurrentDictionary<string, bool> compiledSources = new(StringComparer.Ordinal);
 
     public FuzzOutcome Check(FuzzCase fuzzCase, bool compile, bool cli)
@@ -128,7 +130,7 @@ internal sealed class Invariants
             {
                 var full = Path.Combine(folder.FullName, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                File.WriteAllText(full, text);
+                File.WriteAllText(full, text, Lenient); // an unpaired surrogate reaches the disk as U+FFFD
                 written.Add(full);
             }
             var commands = new List<string[]> { new[] { "check", folder.FullName } };
