@@ -124,6 +124,25 @@ public sealed class HostileDocumentTests
     }
 
     [Theory]
+    [InlineData("DenseFeature")]
+    [InlineData("SparseFeature")]
+    [InlineData("value__")]
+    [InlineData("TableSizes")]
+    [InlineData("2nd")]
+    [InlineData("---")]
+    public void FeatureNamesThatClashWithGeneratedNamesCompileWithoutWarnings(string feature)
+    {
+        var dataset = Dataset.Replace("features: [d]", $"features: [\"{feature}\", d]", StringComparison.Ordinal)
+            .Replace("{ name: s, tableSize: 10 }", $"{{ name: \"{feature}\", tableSize: 10 }}", StringComparison.Ordinal);
+
+        var (generator, compiler, hints) = Build(("s.space.yaml", Space), ("d.dataset.yaml", dataset), ("a.arch.yaml", Architecture));
+
+        Assert.Empty(generator);
+        Assert.Equal(3, hints.Count);
+        Assert.Empty(compiler);
+    }
+
+    [Theory]
     [InlineData("Module")]
     [InlineData("Dispose")]
     [InlineData("TorchSharp")]

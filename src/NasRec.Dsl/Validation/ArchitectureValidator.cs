@@ -19,11 +19,11 @@ public static class ArchitectureValidator
         }
         var space = catalog.Space(architecture.Space);
         var dataset = catalog.Dataset(architecture.Dataset);
-        if (space is null && !catalog.BrokenNames.Contains(architecture.Space))
+        if (space is null && !catalog.IsBroken(architecture.Space))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.UnknownSpace, "space", architecture.Space, KnownNames(catalog.Spaces)));
         }
-        if (dataset is null && !catalog.BrokenNames.Contains(architecture.Dataset))
+        if (dataset is null && !catalog.IsBroken(architecture.Dataset))
         {
             diagnostics.Add(DslDiagnostic.AtPath(DiagnosticCatalog.UnknownDataset, "dataset", architecture.Dataset, KnownNames(catalog.Datasets)));
         }
