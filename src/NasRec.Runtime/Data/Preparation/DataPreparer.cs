@@ -64,6 +64,7 @@ public sealed class DataPreparer
     private static IRowSource SourceFor(DatasetSchema schema) => schema.Source.Format switch
     {
         DataFormat.Tsv or DataFormat.Csv => new DelimitedSource(schema),
+        DataFormat.Parquet => new ParquetSource(schema),
         var format => throw new DataException(
             $"Dataset '{schema.Name}': reading '{YamlNames.Formats.NameOf(format)}' sources is not available in this version; convert the input to tsv or csv"),
     };
