@@ -7,14 +7,13 @@ namespace NasRec.Runtime.Data.Synthetic;
 /// </summary>
 internal sealed class CategoricalFeature
 {
-    private readonly AliasTable ranks;
-    private readonly uint missingThreshold;
+    // Outcomes 0..cardinality-1 are categories, outcome cardinality is "missing": one draw decides both.
+    private readonly AliasTable outcomes;
     private readonly byte[] hexUtf8;
 
     public CategoricalFeature(int cardinality, double zipfExponent, double missingRate, IReadOnlyCollection<long> moduli, ref SplitMix64 random)
     {
-        ranks = new AliasTable(AliasTable.ZipfWeights(cardinality, zipfExponent));
-        missingThreshold = (uint)(missingRate * uint.MaxValue);
+        outcomes = AliasTable.WithMissing(AliasTable.ZipfWeights(cardinality, zipfExponent), missingRate);
         Ids = DistinctIds(cardinality, moduli, ref random);
         Hex = Ids.Select(id => id.ToString("x8")).ToArray();
         hexUtf8 = System.Text.Encoding.ASCII.GetBytes(string.Concat(Hex));
@@ -31,8 +30,8 @@ internal sealed class CategoricalFeature
 
     public int Sample(ref SplitMix64 random)
     {
-        if ((uint)(random.Next() >> 32) < missingThreshold) return SyntheticRow.Missing;
-        return ranks.Sample(random.Next());
+        int outcome = outcomes.Sample(random.Next());
+        return outcome == Cardinality ? SyntheticRow.Missing : outcome;
     }
 
     private static uint[] DistinctIds(int cardinality, IReadOnlyCollection<long> moduli, ref SplitMix64 random)

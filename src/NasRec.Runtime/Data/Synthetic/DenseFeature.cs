@@ -8,37 +8,34 @@ namespace NasRec.Runtime.Data.Synthetic;
 /// </summary>
 internal sealed class DenseFeature
 {
-    private readonly AliasTable values;
-    private readonly uint missingThreshold;
-    private readonly double[] signalOfValue;
+    // Outcomes 0..count-1 are values from the minimum up, outcome count is "missing".
+    private readonly AliasTable outcomes;
+    private readonly double[] signalOfOutcome;
 
     public DenseFeature(int minimum, int count, double shift, double exponent, double missingRate)
     {
         Minimum = minimum;
         var weights = AliasTable.ZipfWeights(count, exponent, shift);
-        values = new AliasTable(weights);
-        missingThreshold = (uint)(missingRate * uint.MaxValue);
+        outcomes = AliasTable.WithMissing(weights, missingRate);
 
         double total = weights.Sum();
         var log1p = Enumerable.Range(minimum, count).Select(v => Math.Log(1 + Math.Max(v, 0))).ToArray();
         double mean = (1 - missingRate) * log1p.Select((t, i) => t * weights[i]).Sum() / total;
         double meanSquare = (1 - missingRate) * log1p.Select((t, i) => t * t * weights[i]).Sum() / total;
         double deviation = Math.Sqrt(Math.Max(meanSquare - mean * mean, 1e-12));
-        signalOfValue = log1p.Select(t => (t - mean) / deviation).ToArray();
-        MissingSignal = -mean / deviation;
+        // A missing value reads as 0 before standardizing.
+        signalOfOutcome = [.. log1p.Select(t => (t - mean) / deviation), -mean / deviation];
     }
 
     public int Minimum { get; }
 
-    public double MissingSignal { get; }
-
     /// <summary>Draws the value into <paramref name="row"/>'s slot <paramref name="feature"/>.</summary>
     public void Sample(ref SplitMix64 random, SyntheticRow row, int feature)
     {
-        bool missing = (uint)(random.Next() >> 32) < missingThreshold;
-        int index = values.Sample(random.Next());
+        int outcome = outcomes.Sample(random.Next());
+        bool missing = outcome == signalOfOutcome.Length - 1;
         row.DenseMissing[feature] = missing;
-        row.Dense[feature] = missing ? 0 : Minimum + index;
-        row.DenseSignal[feature] = missing ? MissingSignal : signalOfValue[index];
+        row.Dense[feature] = missing ? 0 : Minimum + outcome;
+        row.DenseSignal[feature] = signalOfOutcome[outcome];
     }
 }

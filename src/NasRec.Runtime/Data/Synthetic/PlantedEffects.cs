@@ -8,6 +8,7 @@ namespace NasRec.Runtime.Data.Synthetic;
 /// </summary>
 internal sealed class PlantedEffects
 {
+    /// <summary>Factors per category in each interaction term (<see cref="FactorTerm.Value"/> is written for 2).</summary>
     private const int Rank = 2;
 
     private readonly double[][] firstOrder;
@@ -63,17 +64,15 @@ internal sealed class PlantedEffects
 
         public double Value(int[] category)
         {
-            Span<double> product = stackalloc double[Rank];
-            product.Fill(1);
+            double first = 1, second = 1;
             for (int i = 0; i < Features.Length; i++)
             {
                 int c = category[Features[i]];
                 if (c == SyntheticRow.Missing) return 0;
-                for (int r = 0; r < Rank; r++) product[r] *= Factors[i][c * Rank + r];
+                first *= Factors[i][c * Rank];
+                second *= Factors[i][c * Rank + 1];
             }
-            double sum = 0;
-            foreach (double p in product) sum += p;
-            return sum;
+            return first + second;
         }
     }
 

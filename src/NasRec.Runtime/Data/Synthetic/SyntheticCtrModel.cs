@@ -25,7 +25,7 @@ public sealed class SyntheticCtrModel
     private static readonly int[] DenseMinimum = [0, -3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     private static readonly double[] DenseShift = [1, 4, 2, 2, 20, 3, 1, 2, 4, 1, 1, 1, 2];
     private static readonly double[] DenseExponent = [1.8, 1.3, 1.5, 1.7, 1.4, 1.5, 1.6, 1.9, 1.6, 2.5, 2.2, 2.0, 1.7];
-    private const int DenseValues = 4000;
+    private const int DenseValues = 1000;
     private const double ZipfExponent = 1.2;
 
     private static readonly EffectDesign Effects = new(

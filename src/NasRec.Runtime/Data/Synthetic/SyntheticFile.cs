@@ -17,7 +17,9 @@ public static class SyntheticFile
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupSize, 1);
         string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {fullPath}: the folder {folder} does not exist.");
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
             SyntheticStats stats;
