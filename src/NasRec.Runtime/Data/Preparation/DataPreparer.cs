@@ -41,7 +41,7 @@ public sealed class DataPreparer
         if (options.ReferenceOffByOne && (options.Split != SplitMode.Stratified || schema.Source.Header))
             throw new DataException("--reference-off-by-one reproduces the split tool's bug on headerless inputs (Criteo, KDD); it does not apply here");
         var plan = InputPlan.Resolve(input, options.Split);
-        var source = SourceFor(schema);
+        var source = SourceFor(schema, plan);
         foreach (var (path, _) in plan.Files) source.Probe(path);
 
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -61,12 +61,12 @@ public sealed class DataPreparer
         }
     }
 
-    private static IRowSource SourceFor(DatasetSchema schema) => schema.Source.Format switch
+    private static IRowSource SourceFor(DatasetSchema schema, InputPlan plan) => schema.Source.Format switch
     {
-        DataFormat.Tsv or DataFormat.Csv => new DelimitedSource(schema),
         DataFormat.Parquet => new ParquetSource(schema),
-        var format => throw new DataException(
-            $"Dataset '{schema.Name}': reading '{YamlNames.Formats.NameOf(format)}' sources is not available in this version; convert the input to tsv or csv"),
+        DataFormat.Libsvm => new TextSource(schema, new LibsvmRewriter(schema.DenseFeatures.Count)),
+        DataFormat.Kdd2012 => new TextSource(schema, new Kdd2012Rewriter(Kdd2012Rewriter.LoadProfiles(plan.Files[0].Path))),
+        _ => new TextSource(schema),
     };
 
     private (StoreManifest, IReadOnlyList<string>) PrepareInto(InputPlan plan, IRowSource source, string folder, CancellationToken cancel)

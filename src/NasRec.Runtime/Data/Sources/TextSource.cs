@@ -4,17 +4,26 @@ using NasRec.Runtime.Data.Store;
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Streams a tsv or csv file (gzip or not) into store rows: chunks of whole lines, each chunk cut
+/// Streams a text file (tsv, csv, or libsvm and kdd2012 lines rewritten to tsv; gzip or not) into store rows: chunks of whole lines, each chunk cut
 /// at line ends into one part per core and parsed in parallel, the parts handed on in file order.
 /// Memory is a few chunks, whatever the file's length.
 /// </summary>
-public sealed class DelimitedSource : IRowSource
+public sealed class TextSource : IRowSource
 {
     private const int ChunkSize = 4 << 20;
     private readonly DatasetSchema schema;
     private readonly int parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
-    public DelimitedSource(DatasetSchema schema) => this.schema = schema;
+    private readonly ILineRewriter? rewriter;
+
+    public TextSource(DatasetSchema schema, ILineRewriter? rewriter = null)
+    {
+        this.schema = schema;
+        this.rewriter = rewriter;
+    }
+
+    /// <summary>The format the parser splits: rewritten lines are tab-separated.</summary>
+    private DataFormat LineFormat => rewriter is null ? schema.Source.Format : DataFormat.Tsv;
 
     public ColumnLayout Probe(string path)
     {
@@ -27,7 +36,7 @@ public sealed class DelimitedSource : IRowSource
         var first = end < 0 ? rows : rows[..(end + 1)];
         // The first data row must have the declared columns before any work starts; bad values are the run's concern.
         var block = new RowBlock(layout.DenseColumns.Length, layout.SparseColumns.Length);
-        new DelimitedLineParser(layout, path, schema.Source.Format).ParseLines(first, schema.Source.Header ? 2 : 1, 0, block, new BadRows(skip: false));
+        new DelimitedLineParser(layout, path, LineFormat, rewriter).ParseLines(first, schema.Source.Header ? 2 : 1, 0, block, new BadRows(skip: false));
         return layout;
     }
 
@@ -37,7 +46,7 @@ public sealed class DelimitedSource : IRowSource
         int filled = FillFrom(input.Content, buffer, 0);
         var (layout, start) = Head(buffer.AsSpan(0, filled), input.Path);
         long line = schema.Source.Header ? 2 : 1;
-        var workers = Enumerable.Range(0, parts).Select(_ => new Worker(layout, input.Path, schema.Source.Format, bad.Skip)).ToArray();
+        var workers = Enumerable.Range(0, parts).Select(_ => new Worker(new DelimitedLineParser(layout, input.Path, LineFormat, rewriter), layout, bad.Skip)).ToArray();
         long row = firstRow;
         bool rowsSeen = false;
         while (true)
@@ -127,9 +136,8 @@ public sealed class DelimitedSource : IRowSource
     }
 
     /// <summary>One part's parser, block and bad-row report, reused across chunks.</summary>
-    private sealed class Worker(ColumnLayout layout, string file, DataFormat format, bool skip)
+    private sealed class Worker(DelimitedLineParser parser, ColumnLayout layout, bool skip)
     {
-        private readonly DelimitedLineParser parser = new(layout, file, format);
         private readonly RowBlock block = new(layout.DenseColumns.Length, layout.SparseColumns.Length);
         private BadRows bad = new(skip);
         private DataException? error;
