@@ -207,6 +207,37 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void ReferenceShardsAreReadInShardOrderAndShardZeroIsCheckedAgainstThePublishedSums()
+    {
+        var root = Directory.CreateDirectory(PathOf("shards")).FullName;
+        foreach (var (shard, first) in new[] { ("shard-0", 0), ("shard-1", 10) })
+        {
+            Directory.CreateDirectory(Path.Combine(root, shard));
+            Write($"shards/{shard}/train.txt", $"1\t{first}\t0\t0\t0\n0\t{first + 1}\t0\t0\t0\n");
+            Write($"shards/{shard}/val.txt", $"0\t{first + 2}\t0\t0\t0\n");
+            Write($"shards/{shard}/test.txt", $"0\t{first + 3}\t0\t0\t0\n");
+            Write($"shards/{shard}/trainval.txt", "not read\n");
+        }
+        var (manifest, notes) = new DataPreparer(Schema(TinyTsv), TinyTsv, new PrepareOptions(Split: SplitMode.None)).Prepare(root, PathOf("store"));
+
+        Assert.Equal((4L, 2L, 2L), (manifest.Of(DataSplit.Train).Rows, manifest.Of(DataSplit.Val).Rows, manifest.Of(DataSplit.Test).Rows));
+        Assert.Equal(3, manifest.Sources.Count(s => s.Md5 is not null));
+        Assert.StartsWith("warning: shard-0's MD5 sums match none", Assert.Single(notes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePublishedShardSumsIdentifyTheirDataset()
+    {
+        var criteo = new Dictionary<string, string>
+        {
+            ["train"] = "4b8757a78fdb260f6ae9b72e05dca400", ["val"] = "91b0ff0a10d7a0cd2a6d59da9e5900b9", ["test"] = "5d8fea15e6f9c48a0a64b4a5bf971cc4",
+        };
+
+        Assert.Equal("Criteo", ReferenceShardSums.Match(criteo));
+        Assert.Null(ReferenceShardSums.Match(new Dictionary<string, string>(criteo) { ["val"] = "00000000000000000000000000000000" }));
+    }
+
+    [Fact]
     public void StratifiedSplitIsTheReferences811()
     {
         // 40 rows, 10 positive: every fold holds one positive and three negatives.
