@@ -46,7 +46,7 @@ public sealed class DataPreparer
 
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, "." + Path.GetFileName(output) + ".partial-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var temporary = Path.Combine(parent, "." + Path.GetFileName(output) + ".partial-" + Path.GetRandomFileName());
         Directory.CreateDirectory(temporary);
         try
         {
