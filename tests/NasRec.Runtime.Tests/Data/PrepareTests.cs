@@ -265,6 +265,7 @@ public sealed class PrepareTests : IDisposable
     public static TheoryData<string, string> BadInputs => new()
     {
         { "1\t3\t4\tab\n", "train.tsv:1: expected 5 columns, found 4" },
+        { "1\t3\t4\tab\t1\t2\t3\n", "train.tsv:1: expected 5 columns, found 7" },
         { "1\t3\t4\tab\t1\n1\tx\t4\tab\t1\n", "train.tsv:2, column 2 (n1): expected a number, found 'x'" },
         { "1\t3\t4\tzz\t1\n", "train.tsv:1, column 4 (c1): expected a hexadecimal value below 2^63 (hex-modulo), found 'zz'" },
         { "2\t3\t4\tab\t1\n", "train.tsv:1, column 1 (y): expected a label 0 or 1, found '2'" },

@@ -140,7 +140,7 @@ public sealed class DelimitedLineParser
         return field.Unquoted ? unquoted.AsSpan(field.Start, field.Length) : line.Slice(field.Start, field.Length);
     }
 
-    /// <summary>Fills <see cref="fields"/>; returns the field count (more than expected stops early), or -1 for an unclosed quote.</summary>
+    /// <summary>Fills <see cref="fields"/> (up to one more than declared); returns the field count, or -1 for an unclosed quote.</summary>
     private int SplitInto(ReadOnlySpan<byte> line)
     {
         int count = 0;
@@ -148,7 +148,8 @@ public sealed class DelimitedLineParser
         int scratch = 0;
         while (true)
         {
-            if (count == fields.Length) return count;
+            // More fields than declared: count the rest for the message (quotes aside), without keeping them.
+            if (count == fields.Length) return count + 1 + line[start..].Count(delimiter);
             if (quoting && start < line.Length && line[start] == (byte)'"')
             {
                 int end = Unquote(line, start, ref scratch, out int fieldStart);

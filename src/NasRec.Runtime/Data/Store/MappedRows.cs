@@ -3,8 +3,8 @@ using System.IO.MemoryMappedFiles;
 namespace NasRec.Runtime.Data.Store;
 
 /// <summary>
-/// The rows of one stem, memory-mapped read-only (or read-write, to finish encodings in place):
-/// labels, dense and sparse values, and in a staging area the missing masks and source rows.
+/// The rows of one stem, memory-mapped read-only: labels, dense and sparse values, and in a
+/// staging area the missing masks and source rows.
 /// </summary>
 public sealed unsafe class MappedRows : IDisposable
 {
@@ -18,7 +18,7 @@ public sealed unsafe class MappedRows : IDisposable
     private readonly byte* missing;
     private readonly long* sourceRows;
 
-    public MappedRows(string folder, string stem, int denseWidth, int sparseWidth, bool staging = false, bool writable = false)
+    public MappedRows(string folder, string stem, int denseWidth, int sparseWidth, bool staging = false)
     {
         DenseWidth = denseWidth;
         SparseWidth = sparseWidth;
@@ -27,13 +27,13 @@ public sealed unsafe class MappedRows : IDisposable
         {
             var labelFile = Path.Combine(folder, stem + StoreFiles.Label);
             Rows = new FileInfo(labelFile).Length;
-            labels = Map(labelFile, Rows, writable);
-            dense = (float*)Map(Path.Combine(folder, stem + StoreFiles.Dense), Rows * denseWidth * sizeof(float), writable);
-            sparse = (long*)Map(Path.Combine(folder, stem + StoreFiles.Sparse), Rows * sparseWidth * sizeof(long), writable);
+            labels = Map(labelFile, Rows);
+            dense = (float*)Map(Path.Combine(folder, stem + StoreFiles.Dense), Rows * denseWidth * sizeof(float));
+            sparse = (long*)Map(Path.Combine(folder, stem + StoreFiles.Sparse), Rows * sparseWidth * sizeof(long));
             if (staging)
             {
-                missing = Map(Path.Combine(folder, stem + MissingSuffix), Rows * MaskWidth, writable);
-                sourceRows = (long*)Map(Path.Combine(folder, stem + SourceSuffix), Rows * sizeof(long), writable);
+                missing = Map(Path.Combine(folder, stem + MissingSuffix), Rows * MaskWidth);
+                sourceRows = (long*)Map(Path.Combine(folder, stem + SourceSuffix), Rows * sizeof(long));
             }
         }
         catch
@@ -55,9 +55,9 @@ public sealed unsafe class MappedRows : IDisposable
 
     public ReadOnlySpan<byte> Labels(long start, int count) => new(labels + start, count);
 
-    public Span<float> Dense(long row, int count = 1) => new(dense + row * DenseWidth, count * DenseWidth);
+    public ReadOnlySpan<float> Dense(long row, int count = 1) => new(dense + row * DenseWidth, count * DenseWidth);
 
-    public Span<long> Sparse(long row, int count = 1) => new(sparse + row * SparseWidth, count * SparseWidth);
+    public ReadOnlySpan<long> Sparse(long row, int count = 1) => new(sparse + row * SparseWidth, count * SparseWidth);
 
     public ReadOnlySpan<byte> Missing(long row) => new(missing + row * MaskWidth, MaskWidth);
 
@@ -69,13 +69,13 @@ public sealed unsafe class MappedRows : IDisposable
         mappings.Clear();
     }
 
-    private byte* Map(string path, long expectedLength, bool writable)
+    private byte* Map(string path, long expectedLength)
     {
         var length = new FileInfo(path).Length;
         if (length != expectedLength)
             throw new DataException($"{path} holds {length} bytes; {expectedLength} expected for {Rows} rows: the store is incomplete or corrupt (prepare it again)");
         if (length == 0) return null;
-        var mapping = new Mapping(path, length, writable);
+        var mapping = new Mapping(path, length);
         mappings.Add(mapping);
         return mapping.Pointer;
     }
@@ -86,11 +86,10 @@ public sealed unsafe class MappedRows : IDisposable
         private readonly MemoryMappedFile file;
         private readonly MemoryMappedViewAccessor view;
 
-        public Mapping(string path, long length, bool writable)
+        public Mapping(string path, long length)
         {
-            var access = writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
-            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, access);
-            view = file.CreateViewAccessor(0, length, access);
+            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             Pointer = pointer + view.PointerOffset;
