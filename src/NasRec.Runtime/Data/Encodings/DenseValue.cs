@@ -27,10 +27,13 @@ public static class DenseValue
     /// <summary>The transform as applied at prepare time; <c>standardize</c> stores the raw value and is applied once the training split's moments are known.</summary>
     public static float Transform(double value, DenseTransform transform) => transform switch
     {
-        DenseTransform.Log1P => (float)Math.Log(Math.Max(value, 0) + 1),
+        DenseTransform.Log1P => value >= 0 && value < SmallLogs.Length && value == Math.Floor(value) ? SmallLogs[(int)value] : (float)Math.Log(Math.Max(value, 0) + 1),
         DenseTransform.Zero => 0f,
         _ => (float)value,
     };
+
+    /// <summary>log1p of the small counters that make up most of Criteo's and KDD's dense cells, computed once.</summary>
+    private static readonly float[] SmallLogs = Enumerable.Range(0, 1 << 16).Select(i => (float)Math.Log(i + 1.0)).ToArray();
 
     // The common case (Criteo's counters) without the general parser.
     private static bool TryInteger(ReadOnlySpan<byte> text, out long value)

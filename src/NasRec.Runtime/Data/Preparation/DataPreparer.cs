@@ -132,7 +132,7 @@ public sealed class DataPreparer
                 sources.Add(new SourceFile(path, input.Size, sha256, md5Sum));
                 doneBytes += input.Size;
             }
-            writer.Flush();
+            writer.Flush(durable: false);
         }
         return (sources, plan.Files.Select(f => f.Split).ToArray(), rowsPerFile);
     }
@@ -212,7 +212,7 @@ public sealed class DataPreparer
                     indices[split].Write('\n');
                 }
             }
-            foreach (var writer in writers) writer.Flush();
+            foreach (var writer in writers) writer.Flush(durable: true);
             foreach (var index in indices ?? []) index.Flush();
         }
         finally

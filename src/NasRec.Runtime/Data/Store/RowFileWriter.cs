@@ -50,10 +50,10 @@ public sealed class RowFileWriter : IDisposable
         Rows++;
     }
 
-    /// <summary>Flushes to the disk (the store is renamed into place only after every writer is flushed).</summary>
-    public void Flush()
+    /// <summary>Flushes; <paramref name="durable"/> waits for the disk (a store is renamed into place only after its files are durable; staging needs no such wait).</summary>
+    public void Flush(bool durable)
     {
-        foreach (var stream in Streams()) stream.Flush(flushToDisk: true);
+        foreach (var stream in Streams()) stream.Flush(flushToDisk: durable);
     }
 
     public void Dispose()
