@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NasRec.Cli.Commands;
+using NasRec.Cli.Commands.Data;
 
 namespace NasRec.Cli;
 
@@ -15,6 +16,7 @@ public static class NasRecCommand
             CommandAction.ExitCodes)
         {
             CheckCommand.Create(),
+            DataCommand.Create(),
             ImportCommand.Create(),
             InspectCommand.Create(),
         };

@@ -44,7 +44,7 @@ public sealed class InternalErrorTests
             label: y
             dense: { transform: log1p, features: [d] }
             sparse:
-              hashing: hex-modulo
+              encoding: hex-modulo
               features:
                 - { name: a, tableSize: 4611686018427387904 }
                 - { name: b, tableSize: 4611686018427387904 }

@@ -30,7 +30,7 @@ public sealed class HostileDocumentTests
         label: y
         dense: { transform: log1p, features: [d] }
         sparse:
-          hashing: hex-modulo
+          encoding: hex-modulo
           features:
             - { name: s, tableSize: 10 }
         """;
@@ -112,9 +112,10 @@ public sealed class HostileDocumentTests
     {
         var yaml = YamlDoubleQuoted(text);
         var space = Space.Replace("blocks: 1", "referenceKey: " + yaml + "\nblocks: 1", StringComparison.Ordinal);
-        var dataset = Dataset.Replace("label: y", "label: " + yaml, StringComparison.Ordinal)
-            .Replace("features: [d]", "features: [" + yaml + "]", StringComparison.Ordinal)
-            .Replace("{ name: s, tableSize: 10 }", "{ name: " + yaml + ", tableSize: 10 }", StringComparison.Ordinal);
+        // The label and the features need distinct names (NASREC040): each carries the text after its own prefix.
+        var dataset = Dataset.Replace("label: y", "label: " + YamlDoubleQuoted("y" + text), StringComparison.Ordinal)
+            .Replace("features: [d]", "features: [" + YamlDoubleQuoted("d" + text) + "]", StringComparison.Ordinal)
+            .Replace("{ name: s, tableSize: 10 }", "{ name: " + YamlDoubleQuoted("s" + text) + ", tableSize: 10 }", StringComparison.Ordinal);
 
         var (generator, compiler, hints) = Build(("s.space.yaml", space), ("d.dataset.yaml", dataset), ("a.arch.yaml", Architecture));
 
@@ -124,16 +125,22 @@ public sealed class HostileDocumentTests
     }
 
     [Theory]
-    [InlineData("DenseFeature")]
-    [InlineData("SparseFeature")]
-    [InlineData("value__")]
-    [InlineData("TableSizes")]
-    [InlineData("2nd")]
-    [InlineData("---")]
-    public void FeatureNamesThatClashWithGeneratedNamesCompileWithoutWarnings(string feature)
+    [InlineData("DenseFeature", false)]
+    [InlineData("DenseFeature", true)]
+    [InlineData("SparseFeature", false)]
+    [InlineData("SparseFeature", true)]
+    [InlineData("value__", true)]
+    [InlineData("TableSizes", false)]
+    [InlineData("TableSizes", true)]
+    [InlineData("2nd", false)]
+    [InlineData("2nd", true)]
+    [InlineData("---", true)]
+    public void FeatureNamesThatClashWithGeneratedNamesCompileWithoutWarnings(string feature, bool sparse)
     {
-        var dataset = Dataset.Replace("features: [d]", $"features: [\"{feature}\", d]", StringComparison.Ordinal)
-            .Replace("{ name: s, tableSize: 10 }", $"{{ name: \"{feature}\", tableSize: 10 }}", StringComparison.Ordinal);
+        // A name is used once per dataset (NASREC040): either a dense or a sparse feature carries it.
+        var dataset = sparse
+            ? Dataset.Replace("{ name: s, tableSize: 10 }", $"{{ name: \"{feature}\", tableSize: 10 }}", StringComparison.Ordinal)
+            : Dataset.Replace("features: [d]", $"features: [\"{feature}\", d]", StringComparison.Ordinal);
 
         var (generator, compiler, hints) = Build(("s.space.yaml", Space), ("d.dataset.yaml", dataset), ("a.arch.yaml", Architecture));
 

@@ -45,7 +45,7 @@ internal static class Mutations
         "'*/ /* <!--'", "\"\\r\\n\"", "\"\\t\"", "\"\\e[31m\"",
     };
 
-    private static readonly string[] Keys = { "name", "space", "dataset", "referenceKey", "label", "op", "kind", "format", "transform", "hashing", "activation" };
+    private static readonly string[] Keys = { "name", "space", "dataset", "referenceKey", "label", "op", "kind", "format", "transform", "encoding", "activation" };
 
     private static readonly string[] Operators = { "fc", "dot-product", "sigmoid-gating", "sum", "zeros", "transformer", "efc", "FC", "" };
 

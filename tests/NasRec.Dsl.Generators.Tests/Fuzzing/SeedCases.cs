@@ -43,7 +43,7 @@ internal static class SeedCases
           transform: log1p
           features: [d1, d2, d-3]
         sparse:
-          hashing: hex-modulo
+          encoding: hex-modulo
           searchTableCap: 5
           features:
             - { name: s1, tableSize: 10 }

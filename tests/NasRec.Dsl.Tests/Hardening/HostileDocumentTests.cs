@@ -18,7 +18,7 @@ public sealed class HostileDocumentTests
 
     [Theory]
     [InlineData("tableSize: 2", "tableSize: 4611686018427387904", "'tableSize' is 4611686018427387904; the limit is 4294967296")]
-    [InlineData("hashing: hex-modulo", "hashing: hex-modulo\n  searchTableCap: 9223372036854775807", "'searchTableCap' is 9223372036854775807; the limit is 4294967296")]
+    [InlineData("encoding: hex-modulo", "encoding: hex-modulo\n  searchTableCap: 9223372036854775807", "'searchTableCap' is 9223372036854775807; the limit is 4294967296")]
     public void TableSizesNear2To62AreLimitErrors(string original, string huge, string message)
     {
         var workspace = Snippets.Load((Snippets.DatasetFile, Snippets.Dataset.Replace(original, huge, StringComparison.Ordinal)));
@@ -43,10 +43,11 @@ public sealed class HostileDocumentTests
     public void AnalysisAtEveryLimitAtOnceNeverOverflows()
     {
         const int blocks = DocumentLimits.MaxBlocks;
-        var dataset = new DatasetSchema("Widest", new DataSource(DataFormat.Csv, true), "y", DenseTransform.Log1P,
-            Enumerable.Range(0, DocumentLimits.MaxListItems).Select(i => "d" + i).ToEquatableArray(), SparseHashing.HexModulo,
-            DocumentLimits.MaxTableSize,
-            Enumerable.Range(0, DocumentLimits.MaxListItems).Select(i => new SparseFeature("s" + i, DocumentLimits.MaxTableSize)).ToEquatableArray());
+        var dataset = new DatasetSchema("Widest", new DataSource(DataFormat.Csv, true, EquatableArray<string>.Empty), "y",
+            Enumerable.Range(0, DocumentLimits.MaxListItems).Select(i => new DenseFeature("d" + i, DenseTransform.Log1P, "d" + i)).ToEquatableArray(),
+            Enumerable.Range(0, DocumentLimits.MaxListItems)
+                .Select(i => new SparseFeature("s" + i, DocumentLimits.MaxTableSize, CategoricalEncoding.HexModulo, "s" + i, 1)).ToEquatableArray(),
+            DocumentLimits.MaxTableSize);
         foreach (var denseOp in new[] { DenseOperator.Fc, DenseOperator.DotProduct, DenseOperator.SigmoidGating, DenseOperator.Sum })
         foreach (var sparseOp in new[] { SparseOperator.Efc, SparseOperator.Transformer })
         {

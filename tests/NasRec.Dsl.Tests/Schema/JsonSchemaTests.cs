@@ -33,7 +33,7 @@ public sealed class JsonSchemaTests
         Assert.Equal(YamlNames.Connections.Names, Enum("searchSpace", "sampling", "connections"));
         Assert.Equal(YamlNames.Formats.Names, Enum("dataset", "source", "format"));
         Assert.Equal(YamlNames.DenseTransforms.Names, Enum("dataset", "dense", "transform"));
-        Assert.Equal(YamlNames.Hashings.Names, Enum("dataset", "sparse", "hashing"));
+        Assert.Equal(YamlNames.Encodings.Names, Enum("dataset", "sparse", "encoding"));
     }
 
     public static TheoryData<string, string> Mappings => new()
@@ -58,6 +58,19 @@ public sealed class JsonSchemaTests
         var properties = Definitions.GetProperty(definition).GetProperty("properties").EnumerateObject().Select(p => p.Name);
 
         Assert.Equal(properties.OrderBy(p => p, StringComparer.Ordinal), allowed.OrderBy(p => p, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void DenseFeatureMappingKeysAreTheKeysTheParserAllows()
+    {
+        var unknown = DocumentParser.Parse("probe.yaml", "kind: Dataset\ndense:\n  features: [{ zzz: 1 }]\n").Diagnostics
+            .Single(d => d.Rule.Id == "NASREC002" && d.Message.StartsWith("Unknown key 'zzz'", StringComparison.Ordinal));
+        var allowed = unknown.Message[(unknown.Message.IndexOf("allowed keys: ", StringComparison.Ordinal) + "allowed keys: ".Length)..].Split(", ");
+
+        var mapping = Definitions.GetProperty("denseFeature").GetProperty("oneOf").EnumerateArray().Single(s => s.GetProperty("type").GetString() == "object");
+
+        Assert.Equal(mapping.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), allowed.Order(StringComparer.Ordinal));
+        Assert.Equal(YamlNames.DenseTransforms.Names, mapping.GetProperty("properties").GetProperty("transform").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
     }
 
     private static IEnumerable<string> Enum(string definition, params string[] path)
