@@ -23,7 +23,7 @@ public static class SyntheticFile
         try
         {
             SyntheticStats stats;
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 stats = WriteRows(model, rows, stream, format, rowGroupSize, progress);
                 stream.Flush(flushToDisk: true);
