@@ -30,8 +30,6 @@ internal sealed class AliasTable
             columns[i] = (uint.MaxValue, i);
     }
 
-    public int Count => columns.Length;
-
     public int Sample(ulong random)
     {
         int column = (int)(((random >> 32) * (ulong)columns.Length) >> 32);

@@ -14,14 +14,11 @@ internal sealed class CategoricalFeature
     public CategoricalFeature(int cardinality, double zipfExponent, double missingRate, IReadOnlyCollection<long> moduli, ref SplitMix64 random)
     {
         outcomes = AliasTable.WithMissing(AliasTable.ZipfWeights(cardinality, zipfExponent), missingRate);
-        Ids = DistinctIds(cardinality, moduli, ref random);
-        Hex = Ids.Select(id => id.ToString("x8")).ToArray();
+        Hex = DistinctIds(cardinality, moduli, ref random).Select(id => id.ToString("x8")).ToArray();
         hexUtf8 = System.Text.Encoding.ASCII.GetBytes(string.Concat(Hex));
     }
 
-    public int Cardinality => Ids.Length;
-
-    public uint[] Ids { get; }
+    public int Cardinality => Hex.Length;
 
     /// <summary>The id of each category as Criteo writes it: 8 lower-case hex digits.</summary>
     public string[] Hex { get; }

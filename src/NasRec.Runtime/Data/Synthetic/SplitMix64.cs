@@ -23,9 +23,6 @@ internal struct SplitMix64(ulong state)
     /// <summary>A standard normal (Box-Muller); used to build the model, not per row.</summary>
     public double NextGaussian() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
 
-    /// <summary>Uniform in [0, n) (Lemire's multiply-shift; the bias is below 2^-32 for the sizes used here).</summary>
-    public int NextInt(int n) => (int)(((Next() >> 32) * (ulong)n) >> 32);
-
     public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;

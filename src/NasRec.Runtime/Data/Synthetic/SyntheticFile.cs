@@ -23,7 +23,7 @@ public static class SyntheticFile
         try
         {
             SyntheticStats stats;
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 stats = WriteRows(model, rows, stream, format, rowGroupSize, progress);
                 stream.Flush(flushToDisk: true);
@@ -41,16 +41,15 @@ public static class SyntheticFile
     {
         const int progressEvery = 1 << 16;
         var stats = new SyntheticStats.Accumulator();
-        var row = model.NewRow();
         using ISyntheticRowWriter writer = format == SyntheticFormat.Parquet
             ? new ParquetRowWriter(stream, model, rowGroupSize)
             : new TsvRowWriter(stream, model);
-        for (long i = 0; i < rows; i++)
+        long written = 0;
+        foreach (var row in new RowsAhead(model, rows).InOrder())
         {
-            model.Sample(i, row);
             writer.Write(row);
             stats.Add(row);
-            if ((i + 1) % progressEvery == 0) progress?.Report(i + 1);
+            if (++written % progressEvery == 0) progress?.Report(written);
         }
         writer.Complete();
         progress?.Report(rows);

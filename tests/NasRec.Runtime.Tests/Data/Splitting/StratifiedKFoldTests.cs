@@ -1,3 +1,4 @@
+using CsCheck;
 using NasRec.Runtime.Data.Splitting;
 
 namespace NasRec.Runtime.Tests.Data.Splitting;
@@ -53,6 +54,30 @@ public sealed class StratifiedKFoldTests
             var perFold = FoldCounts(labels, folds, label);
             Assert.True(perFold.Max() - perFold.Min() <= 1, $"class {label}: {string.Join(",", perFold)}");
         }
+    }
+
+    [Fact]
+    public void ForAnyLabelsFoldSizesDependOnlyOnTheRowCountAndEachClassIsSpreadToWithinOneRow()
+    {
+        // Fold f always holds ceil((n - f) / folds) rows (scikit-learn's allocation deals the sorted
+        // labels round-robin), whatever the labels; within each class the folds differ by at most one.
+        var cases = Gen.Int[2, 12].SelectMany(folds => Gen.Byte[0, 3].Array[folds, 400].Select(labels => (folds, labels)));
+
+        Check.Sample(Gen.Select(cases, Gen.Int[0, int.MaxValue]), (c, seed) =>
+        {
+            var (folds, labels) = c;
+            if (labels.GroupBy(l => l).All(g => g.Count() < folds)) return;
+
+            var assignment = StratifiedKFold.Folds(labels, folds, seed);
+
+            var sizes = Enumerable.Range(0, folds).Select(f => assignment.Count(a => a == f));
+            Assert.Equal(Enumerable.Range(0, folds).Select(f => (labels.Length - f + folds - 1) / folds), sizes);
+            foreach (byte label in labels.Distinct())
+            {
+                var perFold = FoldCounts(labels, assignment, label);
+                Assert.True(perFold.Max() - perFold.Min() <= 1, $"class {label}: {string.Join(",", perFold)}");
+            }
+        });
     }
 
     [Fact]
