@@ -11,8 +11,9 @@ internal static class DatasetEmitter
         var dataset = spec.Dataset;
         var w = new SourceWriter().Header(spec.Options.Relative(spec.File), spec.Options.Namespace);
         w.Line("/// <summary>Dataset " + dataset.Name + ": " + Literals.Int(dataset.DenseFeatures.Count) + " dense features (" +
-               YamlNames.DenseTransforms.NameOf(dataset.DenseTransform) + "), " + Literals.Int(dataset.SparseFeatures.Count) +
-               " sparse features (" + YamlNames.Hashings.NameOf(dataset.Hashing) + "), label '" + Literals.Xml(dataset.Label) + "'.</summary>");
+               Distinct(dataset.DenseFeatures.Select(f => YamlNames.DenseTransforms.NameOf(f.Transform))) + "), " + Literals.Int(dataset.SparseFeatures.Count) +
+               " sparse features (" + Distinct(dataset.SparseFeatures.Select(f => YamlNames.Encodings.NameOf(f.Encoding))) + "), label '" +
+               Literals.Xml(dataset.Label) + "', read from " + YamlNames.Formats.NameOf(dataset.Source.Format) + ".</summary>");
         w.Line(Literals.GeneratedCode);
         w.Open("public static partial class " + spec.TypeName);
         w.Line("/// <summary>The schema as the DSL object model (for the data pipeline and the runtime).</summary>");
@@ -25,7 +26,7 @@ internal static class DatasetEmitter
             w.Line("public const long SearchTableCap = " + Literals.Int(cap) + ";");
         }
         w.Line();
-        WriteFeatures(w, "DenseFeature", "Dense features, in input order.", dataset.DenseFeatures);
+        WriteFeatures(w, "DenseFeature", "Dense features, in input order.", dataset.DenseFeatures.Select(f => f.Name));
         WriteFeatures(w, "SparseFeature", "Sparse features, in input order (one embedding table each).", dataset.SparseFeatures.Select(f => f.Name));
         w.Line("/// <summary>Embedding rows per sparse feature, in feature order, capped at <paramref name=\"cap\"/> when given.</summary>");
         w.Line("public static long[] TableSizes(long? cap = null) =>");
@@ -34,6 +35,9 @@ internal static class DatasetEmitter
         w.Close();
         return w.ToString();
     }
+
+    /// <summary>The distinct names in order of first use ("log1p", "hex-modulo, vocabulary"); "no transform" for no features.</summary>
+    private static string Distinct(IEnumerable<string> names) => names.Distinct().DefaultIfEmpty("no transform").Aggregate((a, b) => a + ", " + b);
 
     private static void WriteFeatures(SourceWriter w, string name, string summary, IEnumerable<string> features)
     {

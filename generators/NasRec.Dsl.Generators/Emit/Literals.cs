@@ -42,12 +42,15 @@ internal static class Literals
     public static string Dataset(DatasetSchema d) =>
         "new " + Model + "DatasetSchema(" + string.Join(", ",
             String(d.Name),
-            "new " + Model + "DataSource(" + Enum(d.Source.Format) + ", " + Bool(d.Source.Header) + ")",
-            String(d.Label), Enum(d.DenseTransform),
-            Model + "EquatableArray.Create<string>(" + string.Join(", ", d.DenseFeatures.Select(String)) + ")",
-            Enum(d.Hashing),
-            d.SearchTableCap is long cap ? Int(cap) : "null",
-            Array(d.SparseFeatures, f => "new " + Model + "SparseFeature(" + String(f.Name) + ", " + Int(f.TableSize) + ")")) + ")";
+            "new " + Model + "DataSource(" + Enum(d.Source.Format) + ", " + Bool(d.Source.Header) + ", " + Strings(d.Source.Columns) + ")",
+            String(d.Label),
+            Array(d.DenseFeatures, f => "new " + Model + "DenseFeature(" + String(f.Name) + ", " + Enum(f.Transform) + ", " + String(f.Column) + ")"),
+            Array(d.SparseFeatures, f => "new " + Model + "SparseFeature(" + String(f.Name) + ", " + Int(f.TableSize) + ", " +
+                Enum(f.Encoding) + ", " + String(f.Column) + ", " + Int(f.MinCount) + ")"),
+            d.SearchTableCap is long cap ? Int(cap) : "null") + ")";
+
+    private static string Strings(IEnumerable<string> items) =>
+        Model + "EquatableArray.Create<string>(" + string.Join(", ", items.Select(String)) + ")";
 
     public static string Architecture(Architecture a) =>
         "new " + Model + "Architecture(" + string.Join(", ",

@@ -72,6 +72,21 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule SeveralDocuments = Error("NASREC022", "More than one document in a file",
         "A NasRec file holds one document; this file holds {0}: move each after the first into a file of its own");
 
+    public static readonly DiagnosticRule DuplicateFeature = Error("NASREC040", "Duplicate feature name",
+        "The name '{0}' is already used by {1}; the label and the features need distinct names");
+
+    public static readonly DiagnosticRule UnknownColumn = Error("NASREC041", "Unknown column",
+        "{0} reads column '{1}', which is not among the source's columns: {2}");
+
+    public static readonly DiagnosticRule OptionNotApplicable = Error("NASREC042", "Option does not apply",
+        "'{0}' applies only to {1}; remove it");
+
+    public static readonly DiagnosticRule DenseInLibsvm = Error("NASREC043", "Numeric feature in a libsvm source",
+        "A libsvm source holds categorical fields only: dense feature '{0}' must use transform 'zero'");
+
+    public static readonly DiagnosticRule FixedLayoutMismatch = Error("NASREC044", "Features do not match the source's fixed layout",
+        "The {0} source yields {1} columns ({2}); this dataset reads {3}");
+
     public static readonly DiagnosticRule DeadBlock = Warning("NASREC100", "Dead block",
         "Block {0} is dead: none of its outputs reaches the head; the compiled subnet leaves it out");
 

@@ -33,14 +33,22 @@ public static class YamlNames
 
     public static readonly NameTable<DenseTransform> DenseTransforms = new(
         (DenseTransform.Log1P, "log1p"),
-        (DenseTransform.Zero, "zero"));
+        (DenseTransform.Zero, "zero"),
+        (DenseTransform.None, "none"),
+        (DenseTransform.Standardize, "standardize"));
 
-    public static readonly NameTable<SparseHashing> Hashings = new(
-        (SparseHashing.HexModulo, "hex-modulo"));
+    public static readonly NameTable<CategoricalEncoding> Encodings = new(
+        (CategoricalEncoding.HexModulo, "hex-modulo"),
+        (CategoricalEncoding.DecimalOrHex, "decimal-or-hex"),
+        (CategoricalEncoding.Hash, "hash"),
+        (CategoricalEncoding.Vocabulary, "vocabulary"));
 
     public static readonly NameTable<DataFormat> Formats = new(
         (DataFormat.Tsv, "tsv"),
-        (DataFormat.Csv, "csv"));
+        (DataFormat.Csv, "csv"),
+        (DataFormat.Libsvm, "libsvm"),
+        (DataFormat.Parquet, "parquet"),
+        (DataFormat.Kdd2012, "kdd2012"));
 
     public static string Name(this DenseOperator value) => DenseOperators.NameOf(value);
 

@@ -8,7 +8,7 @@ namespace NasRec.Dsl.Tests.Diagnostics;
 /// a snippet with one mistake reports exactly that rule at the mistake's line and column.
 /// Test names carry the id; <see cref="DiagnosticCatalogTests"/> checks that every id has one.
 /// </summary>
-public sealed class DiagnosticRuleTests
+public sealed partial class DiagnosticRuleTests
 {
     [Fact]
     public void TheSnippetsThemselvesHaveNoDiagnostics()

@@ -40,7 +40,7 @@ internal static class Snippets
           transform: log1p
           features: [d1, d2]
         sparse:
-          hashing: hex-modulo
+          encoding: hex-modulo
           features:
             - { name: s1, tableSize: 10 }
             - { name: s2, tableSize: 2 }

@@ -33,7 +33,7 @@ public sealed class JsonSchemaTests
         Assert.Equal(YamlNames.Connections.Names, Enum("searchSpace", "sampling", "connections"));
         Assert.Equal(YamlNames.Formats.Names, Enum("dataset", "source", "format"));
         Assert.Equal(YamlNames.DenseTransforms.Names, Enum("dataset", "dense", "transform"));
-        Assert.Equal(YamlNames.Hashings.Names, Enum("dataset", "sparse", "hashing"));
+        Assert.Equal(YamlNames.Encodings.Names, Enum("dataset", "sparse", "encoding"));
     }
 
     public static TheoryData<string, string> Mappings => new()

@@ -1,0 +1,15 @@
+namespace NasRec.Runtime.Data.Encodings;
+
+/// <summary>A label cell: exactly 0 or 1.</summary>
+public static class LabelValue
+{
+    public const string Expected = "a label 0 or 1";
+
+    public static bool TryParse(ReadOnlySpan<byte> text, out byte label)
+    {
+        label = 0;
+        if (text.Length != 1 || (text[0] != (byte)'0' && text[0] != (byte)'1')) return false;
+        label = (byte)(text[0] - '0');
+        return true;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using NasRec.Dsl.Model;
+using NasRec.Runtime.Data.Encodings;
+using NasRec.Runtime.Data.Store;
+
+namespace NasRec.Runtime.Data.Preparation;
+
+/// <summary>
+/// The encodings fitted on the training split only: <c>standardize</c> (mean and deviation) and
+/// <c>vocabulary</c> (values seen at least min-count times, most frequent first, at most n - 1 of
+/// them; everything else maps to the missing row 0). Staged rows carry the raw value and the
+/// vocabulary key; <see cref="Apply"/> turns them into what the store keeps.
+/// </summary>
+public sealed class TrainingEncoder
+{
+    private readonly DatasetSchema schema;
+    private readonly Dictionary<int, Moments> moments = new();
+    private readonly Dictionary<int, List<(long Key, long Count)>> vocabularies = new();
+    private readonly Dictionary<int, Dictionary<long, long>> ranks = new();
+
+    private TrainingEncoder(DatasetSchema schema) => this.schema = schema;
+
+    public IReadOnlyDictionary<string, Moments> Moments =>
+        moments.ToDictionary(m => schema.DenseFeatures[m.Key].Name, m => m.Value);
+
+    public IReadOnlyDictionary<string, long> VocabularySizes =>
+        vocabularies.ToDictionary(v => schema.SparseFeatures[v.Key].Name, v => (long)v.Value.Count);
+
+    public static TrainingEncoder Fit(DatasetSchema schema, MappedRows staged, IReadOnlyList<DataSplit?> splitOf)
+    {
+        var encoder = new TrainingEncoder(schema);
+        var standardized = Enumerable.Range(0, schema.DenseFeatures.Count).Where(i => schema.DenseFeatures[i].Transform == DenseTransform.Standardize).ToArray();
+        var vocabulary = Enumerable.Range(0, schema.SparseFeatures.Count).Where(i => schema.SparseFeatures[i].Encoding == CategoricalEncoding.Vocabulary).ToArray();
+        if (standardized.Length == 0 && vocabulary.Length == 0) return encoder;
+
+        var sums = new double[standardized.Length];
+        var squares = new double[standardized.Length];
+        var counts = vocabulary.Select(_ => new Dictionary<long, long>()).ToArray();
+        long rows = 0;
+        for (long r = 0; r < staged.Rows; r++)
+        {
+            if (splitOf[(int)r] != DataSplit.Train) continue;
+            rows++;
+            var dense = staged.Dense(r);
+            for (int k = 0; k < standardized.Length; k++)
+            {
+                double x = dense[standardized[k]];
+                sums[k] += x;
+                squares[k] += x * x;
+            }
+            var sparse = staged.Sparse(r);
+            for (int k = 0; k < vocabulary.Length; k++)
+            {
+                long key = sparse[vocabulary[k]];
+                if (key == CategoricalValue.Missing) continue;
+                counts[k][key] = counts[k].TryGetValue(key, out var n) ? n + 1 : 1;
+            }
+        }
+        for (int k = 0; k < standardized.Length; k++)
+        {
+            double mean = rows == 0 ? 0 : sums[k] / rows;
+            double variance = rows == 0 ? 0 : Math.Max(0, squares[k] / rows - mean * mean);
+            encoder.moments[standardized[k]] = new Moments(mean, Math.Sqrt(variance));
+        }
+        for (int k = 0; k < vocabulary.Length; k++)
+        {
+            var feature = schema.SparseFeatures[vocabulary[k]];
+            var kept = counts[k].Where(c => c.Value >= feature.MinCount)
+                .OrderByDescending(c => c.Value).ThenBy(c => c.Key)
+                .Take((int)Math.Min(int.MaxValue, feature.TableSize - 1))
+                .Select(c => (c.Key, c.Value)).ToList();
+            encoder.vocabularies[vocabulary[k]] = kept;
+            var rank = new Dictionary<long, long>(kept.Count);
+            for (int i = 0; i < kept.Count; i++) rank[kept[i].Key] = i;
+            encoder.ranks[vocabulary[k]] = rank;
+        }
+        return encoder;
+    }
+
+    /// <summary>Finishes one staged row in place: standardized dense values, vocabulary ranks (-1: missing or unknown).</summary>
+    public void Apply(Span<float> dense, Span<long> sparse)
+    {
+        foreach (var (feature, m) in moments)
+        {
+            double centered = dense[feature] - m.Mean;
+            dense[feature] = (float)(m.Deviation > 0 ? centered / m.Deviation : centered);
+        }
+        foreach (var (feature, rank) in ranks)
+        {
+            sparse[feature] = sparse[feature] != CategoricalValue.Missing && rank.TryGetValue(sparse[feature], out var r) ? r : CategoricalValue.Missing;
+        }
+    }
+
+    /// <summary>Writes each vocabulary as <c>{feature}.tsv</c>: per line the value's key (XxHash64 of its text, 63 bits) and its training count, in rank order.</summary>
+    public void Save(string folder)
+    {
+        if (vocabularies.Count == 0) return;
+        Directory.CreateDirectory(folder);
+        foreach (var (feature, entries) in vocabularies)
+        {
+            using var writer = new StreamWriter(Path.Combine(folder, schema.SparseFeatures[feature].Name + ".tsv"));
+            writer.WriteLine("key\tcount");
+            foreach (var (key, count) in entries) writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key:x16}\t{count}"));
+        }
+    }
+}

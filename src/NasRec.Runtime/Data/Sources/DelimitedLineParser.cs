@@ -1,0 +1,195 @@
+using System.Text;
+using NasRec.Dsl.Model;
+using NasRec.Runtime.Data.Encodings;
+using NasRec.Runtime.Data.Store;
+
+namespace NasRec.Runtime.Data.Sources;
+
+/// <summary>
+/// Turns lines of a tab- or comma-separated file into store rows, without a string per row: fields
+/// are spans of the line (a quoted CSV field is unescaped into a reused buffer). One parser per
+/// thread; a bad row goes to <see cref="BadRows"/> with its file, line and column.
+/// </summary>
+public sealed class DelimitedLineParser
+{
+    private readonly ColumnLayout layout;
+    private readonly string file;
+    private readonly byte delimiter;
+    private readonly bool quoting;
+    private readonly FieldSpan[] fields;
+    private byte[] unquoted = new byte[256];
+
+    public DelimitedLineParser(ColumnLayout layout, string file, DataFormat format)
+    {
+        this.layout = layout;
+        this.file = file;
+        delimiter = format == DataFormat.Csv ? (byte)',' : (byte)'\t';
+        quoting = format == DataFormat.Csv;
+        fields = new FieldSpan[layout.Columns.Count + 1];
+    }
+
+    /// <summary>
+    /// Parses whole lines (each ending in '\n', the last one may not) into <paramref name="block"/>.
+    /// <paramref name="firstLine"/> is the 1-based line number of the first, <paramref name="firstRow"/> its data row number.
+    /// </summary>
+    public void ParseLines(ReadOnlySpan<byte> text, long firstLine, long firstRow, RowBlock block, BadRows bad)
+    {
+        long line = firstLine;
+        long row = firstRow;
+        while (!text.IsEmpty)
+        {
+            int end = text.IndexOf((byte)'\n');
+            var content = end < 0 ? text : text[..end];
+            text = end < 0 ? default : text[(end + 1)..];
+            if (!content.IsEmpty && content[^1] == (byte)'\r') content = content[..^1];
+            ParseLine(content, line, row, block, bad);
+            line++;
+            row++;
+        }
+    }
+
+    /// <summary>Splits a header line into column names (once per file, so it may allocate).</summary>
+    public static IReadOnlyList<string> HeaderNames(ReadOnlySpan<byte> line, DataFormat format)
+    {
+        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+        byte delimiter = format == DataFormat.Csv ? (byte)',' : (byte)'\t';
+        var names = new List<string>();
+        var field = new List<byte>();
+        bool inQuotes = false;
+        for (int i = 0; i <= line.Length; i++)
+        {
+            if (i == line.Length || (!inQuotes && line[i] == delimiter))
+            {
+                names.Add(Encoding.UTF8.GetString(field.ToArray()));
+                field.Clear();
+            }
+            else if (format == DataFormat.Csv && line[i] == (byte)'"')
+            {
+                if (inQuotes && i + 1 < line.Length && line[i + 1] == (byte)'"') field.Add(line[++i]);
+                else inQuotes = !inQuotes;
+            }
+            else
+            {
+                field.Add(line[i]);
+            }
+        }
+        return names;
+    }
+
+    private void ParseLine(ReadOnlySpan<byte> line, long lineNumber, long sourceRow, RowBlock block, BadRows bad)
+    {
+        int count = SplitInto(line);
+        if (count != layout.Columns.Count)
+        {
+            var found = count < 0 ? "a quoted field that does not close" : count + (count == 1 && line.IsEmpty ? " (an empty line)" : "");
+            bad.Report("rows with a wrong column count",
+                new DataException(new DataLocation(file, lineNumber), layout.Columns.Count + " columns", found));
+            return;
+        }
+
+        int row = block.Add(sourceRow);
+        if (!LabelValue.TryParse(Field(line, layout.LabelColumn), out block.Label(row)))
+        {
+            Fail(block, bad, "bad labels", lineNumber, layout.LabelColumn, LabelValue.Expected, line);
+            return;
+        }
+        var dense = block.DenseOf(row);
+        for (int i = 0; i < dense.Length; i++)
+        {
+            int column = layout.DenseColumns[i];
+            if (column < 0) continue;
+            var text = Field(line, column);
+            if (text.IsEmpty) block.MarkMissing(row, i);
+            if (!DenseValue.TryParse(text, out var value))
+            {
+                Fail(block, bad, "non-numeric dense values", lineNumber, column, DenseValue.Expected, line);
+                return;
+            }
+            dense[i] = DenseValue.Transform(value, layout.DenseTransforms[i]);
+        }
+        var sparse = block.SparseOf(row);
+        for (int i = 0; i < sparse.Length; i++)
+        {
+            int column = layout.SparseColumns[i];
+            var encoding = layout.SparseEncodings[i];
+            if (!CategoricalValue.TryEncode(Field(line, column), encoding, out sparse[i]))
+            {
+                Fail(block, bad, "bad categorical values", lineNumber, column, CategoricalValue.Expected(encoding), line);
+                return;
+            }
+        }
+    }
+
+    private void Fail(RowBlock block, BadRows bad, string kind, long lineNumber, int column, string expected, ReadOnlySpan<byte> line)
+    {
+        var found = Found(Field(line, column));
+        block.RemoveLast();
+        bad.Report(kind, new DataException(new DataLocation(file, lineNumber, layout.Describe(column)), expected, found));
+    }
+
+    /// <summary>A field's text: a span of the line, or of the unquoting buffer for a quoted CSV field.</summary>
+    private ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int column)
+    {
+        var field = fields[column];
+        return field.Unquoted ? unquoted.AsSpan(field.Start, field.Length) : line.Slice(field.Start, field.Length);
+    }
+
+    /// <summary>Fills <see cref="fields"/>; returns the field count (more than expected stops early), or -1 for an unclosed quote.</summary>
+    private int SplitInto(ReadOnlySpan<byte> line)
+    {
+        int count = 0;
+        int start = 0;
+        int scratch = 0;
+        while (true)
+        {
+            if (count == fields.Length) return count;
+            if (quoting && start < line.Length && line[start] == (byte)'"')
+            {
+                int end = Unquote(line, start, ref scratch, out int fieldStart);
+                if (end < 0) return -1;
+                fields[count++] = new FieldSpan(fieldStart, scratch - fieldStart, Unquoted: true);
+                if (end >= line.Length) return count;
+                if (line[end] != delimiter) return -1;
+                start = end + 1;
+                continue;
+            }
+            int next = line[start..].IndexOf(delimiter);
+            if (next < 0)
+            {
+                fields[count++] = new FieldSpan(start, line.Length - start, Unquoted: false);
+                return count;
+            }
+            fields[count++] = new FieldSpan(start, next, Unquoted: false);
+            start += next + 1;
+        }
+    }
+
+    /// <summary>Copies the quoted field at <paramref name="start"/> into the buffer; returns the index after its closing quote.</summary>
+    private int Unquote(ReadOnlySpan<byte> line, int start, ref int scratch, out int fieldStart)
+    {
+        if (unquoted.Length < scratch + line.Length) Array.Resize(ref unquoted, Math.Max(unquoted.Length * 2, scratch + line.Length));
+        fieldStart = scratch;
+        int i = start + 1;
+        while (i < line.Length)
+        {
+            if (line[i] == (byte)'"')
+            {
+                if (i + 1 < line.Length && line[i + 1] == (byte)'"')
+                {
+                    unquoted[scratch++] = (byte)'"';
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            unquoted[scratch++] = line[i++];
+        }
+        return -1;
+    }
+
+    private static string Found(ReadOnlySpan<byte> text) =>
+        text.IsEmpty ? "an empty value" : "'" + Encoding.UTF8.GetString(text.Length > 40 ? text[..40] : text) + (text.Length > 40 ? "…'" : "'");
+
+    /// <summary>Where a field's text is: in the line, or (a quoted CSV field) in the unquoting buffer.</summary>
+    private readonly record struct FieldSpan(int Start, int Length, bool Unquoted);
+}

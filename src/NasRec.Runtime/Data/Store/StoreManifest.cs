@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NasRec.Runtime.Data.Store;
+
+/// <summary>What a prepared store holds and how it was made (<c>manifest.json</c>).</summary>
+public sealed record StoreManifest(
+    int FormatVersion,
+    string ToolVersion,
+    DateTimeOffset Created,
+    string Dataset,
+    string SchemaSha256,
+    SplitSettings Split,
+    IReadOnlyList<SourceFile> Sources,
+    IReadOnlyDictionary<string, SplitSummary> Splits,
+    BadRowSummary BadRows,
+    IReadOnlyDictionary<string, Moments> Standardized,
+    IReadOnlyDictionary<string, long> VocabularySizes)
+{
+    public const int CurrentFormat = 1;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public SplitSummary Of(DataSplit split) => Splits[StoreFiles.Stem(split)];
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static StoreManifest FromJson(string json, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<StoreManifest>(json, Json) ?? throw new DataException($"{path}: empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new DataException($"{path}: not a store manifest ({e.Message}); prepare the data again", e);
+        }
+    }
+}
+
+/// <summary>How rows were assigned to splits.</summary>
+public sealed record SplitSettings(SplitMode Mode, int Folds, int Seed, bool ReferenceOffByOne);
+
+/// <summary>How <c>nasrec data prepare</c> splits its input.</summary>
+public enum SplitMode
+{
+    /// <summary>The reference's stratified 8/1/1 split of one input (spec §1.2).</summary>
+    Stratified,
+    /// <summary>The input is already split: train/val/test files, or the reference's shards.</summary>
+    None,
+}
+
+/// <summary>A raw input file: its size and SHA-256 (and MD5 for reference shards, whose sums are published).</summary>
+public sealed record SourceFile(string Path, long Size, string Sha256, string? Md5);
+
+/// <summary>One split: rows, positives, and per feature how many rows lacked it.</summary>
+public sealed record SplitSummary(long Rows, long Positives, IReadOnlyList<long> DenseMissing, IReadOnlyList<long> SparseMissing)
+{
+    public double PositiveRate => Rows == 0 ? 0 : (double)Positives / Rows;
+}
+
+public sealed record BadRowSummary(long Skipped, IReadOnlyDictionary<string, long> Counts, IReadOnlyList<string> Examples);
+
+/// <summary>The training split's mean and standard deviation of a standardized feature.</summary>
+public sealed record Moments(double Mean, double Deviation);
