@@ -16,6 +16,9 @@ public static class NasRecCommand
             CheckCommand.Create(),
             ImportCommand.Create(),
             InspectCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            ExportWeightsCommand.Create(),
         };
     }
 }

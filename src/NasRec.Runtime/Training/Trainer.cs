@@ -42,19 +42,19 @@ public sealed class Trainer : IDisposable
 
     public long TotalSteps { get; }
 
-    /// <summary>Called after every step.</summary>
-    public Action<TrainingProgress>? Progress { get; init; }
+    private bool UsesValidation => !settings.ReferenceRecipe;
 
     /// <summary>Trains to the end, to early stopping or until <paramref name="cancel"/> (which saves last.ckpt first).</summary>
     /// <param name="resume">Continue from the run folder's last.ckpt: weights, accumulators, position and RNG state.</param>
+    /// <param name="progress">Called after every step.</param>
     /// <exception cref="TrainingDivergedException">The loss is not finite; the checkpoints on disk are left as they were.</exception>
-    public TrainingResult Run(bool resume, CancellationToken cancel = default)
+    public TrainingResult Run(bool resume, Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         if (resume) Resume();
         else run.WriteJson(run.SettingsFile, new { source.TableCap, Settings = settings, Architecture = source.ArchitectureYaml });
 
         var clock = new Stopwatch();
-        long samples = 0;
+        long samples = 0, firstStep = position.Step;
         bool stoppedEarly = false;
         while (position.Step < TotalSteps && position.Epoch < settings.Epochs && !stoppedEarly && !cancel.IsCancellationRequested)
         {
@@ -83,10 +83,11 @@ public sealed class Trainer : IDisposable
                     run.Log("train", position.Step, new[] { ("loss", lossSum / losses), ("lr", rate) });
                     (lossSum, losses) = (0, 0);
                 }
-                if (settings.UseValidation && settings.EvaluateEvery > 0 && position.Step % settings.EvaluateEvery == 0)
+                if (UsesValidation && settings.EvaluateEvery > 0 && position.Step % settings.EvaluateEvery == 0)
                     stoppedEarly = Validate();
                 if (settings.CheckpointEvery > 0 && position.Step % settings.CheckpointEvery == 0) SaveLast();
-                Progress?.Invoke(new TrainingProgress(position.Step, TotalSteps, position.Epoch, loss, rate, samples / clock.Elapsed.TotalSeconds));
+                progress?.Invoke(new TrainingProgress(position.Step, TotalSteps, position.Epoch, loss, rate, samples / clock.Elapsed.TotalSeconds,
+                    clock.Elapsed / (position.Step - firstStep) * (TotalSteps - position.Step)));
                 if (stoppedEarly || cancel.IsCancellationRequested || position.Step >= TotalSteps)
                 {
                     epochDone = false;
@@ -96,7 +97,7 @@ public sealed class Trainer : IDisposable
             if (epochDone)
             {
                 position = position with { Epoch = position.Epoch + 1, BatchInEpoch = 0 };
-                if (settings.UseValidation && !EvaluatedAtThisStep()) stoppedEarly = Validate();
+                if (UsesValidation && !EvaluatedAtThisStep()) stoppedEarly = Validate();
             }
         }
         double samplesPerSecond = samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -104,8 +105,8 @@ public sealed class Trainer : IDisposable
         if (cancel.IsCancellationRequested && position.Step < TotalSteps && !stoppedEarly)
             return new TrainingResult(position.Step, true, false, position.BestStep, position.BestValidation, null, samplesPerSecond, run.LastCheckpoint);
 
-        if (settings.UseValidation && !EvaluatedAtThisStep()) stoppedEarly |= Validate();
-        var tested = settings.UseValidation && position.BestStep is not null ? run.BestCheckpoint : run.LastCheckpoint;
+        if (UsesValidation && !EvaluatedAtThisStep()) stoppedEarly |= Validate();
+        var tested = UsesValidation && position.BestStep is not null ? run.BestCheckpoint : run.LastCheckpoint;
         if (tested == run.BestCheckpoint) Checkpoint.Load(tested, model, optimizer: null);
         var test = Evaluator.Evaluate(model, data.Test(), device);
         run.Log("test", position.BestStep ?? position.Step, MetricValues(test));

@@ -15,8 +15,9 @@ public sealed record TrainingResult(
     long Steps, bool Interrupted, bool StoppedEarly, long? BestStep, BinaryMetrics? Validation, BinaryMetrics? Test,
     double SamplesPerSecond, string Checkpoint);
 
-/// <summary>Reported after every step, for a progress display.</summary>
-public sealed record TrainingProgress(long Step, long TotalSteps, int Epoch, float Loss, double LearningRate, double SamplesPerSecond);
+/// <summary>Reported after every step, for a progress display. <paramref name="Loss"/> is NaN for a partial batch.</summary>
+/// <param name="Remaining">The training time left at this invocation's pace (evaluations excluded).</param>
+public sealed record TrainingProgress(long Step, long TotalSteps, int Epoch, float Loss, double LearningRate, double SamplesPerSecond, TimeSpan Remaining);
 
 /// <summary>The loss became NaN or infinite; the run stopped without writing anything from that step.</summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);

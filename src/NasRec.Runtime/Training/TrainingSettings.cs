@@ -8,8 +8,9 @@ namespace NasRec.Runtime.Training;
 /// <param name="EvaluateEvery">Validation every this many steps (and at each epoch's end and the run's end); 0: only at the end.</param>
 /// <param name="Patience">Stop after this many validations without a better logloss; null: never.</param>
 /// <param name="CheckpointEvery">Write last.ckpt every this many steps (and at the end); 0: only at the end.</param>
-/// <param name="UseValidation">Evaluate on val and report the test metrics of the best validation checkpoint;
-/// false (the reference recipe): test the last model at the end.</param>
+/// <param name="ReferenceRecipe">The reference's recipe: trainval in round-robin shard order, no validation, the last
+/// model tested at the end. Otherwise: train, validation with best-checkpoint selection, test of the best checkpoint.</param>
+/// <param name="Shuffle">Our recipe: a new order of the training rows each epoch (from <paramref name="Seed"/> and the epoch).</param>
 /// <param name="LogEvery">Mean training loss to the metrics every this many steps (the reference's display interval).</param>
 public sealed record TrainingSettings(
     int BatchSize,
@@ -20,7 +21,9 @@ public sealed record TrainingSettings(
     long EvaluateEvery = 10_000,
     int? Patience = null,
     long CheckpointEvery = 10_000,
-    bool UseValidation = true,
+    bool ReferenceRecipe = false,
+    bool Shuffle = true,
+    int Seed = 0,
     double WeightDecay = 0,
     double ClipNorm = 5.0,
     int LogEvery = 100);

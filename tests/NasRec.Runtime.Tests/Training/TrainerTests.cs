@@ -9,7 +9,7 @@ namespace NasRec.Runtime.Tests.Training;
 
 public sealed class TrainerTests : IDisposable
 {
-    private static readonly ModelSource Source = new("kind: Architecture\nname: Tiny\n", TableCap: null);
+    private static readonly ModelSource Source = new("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
     private readonly string folder = Directory.CreateTempSubdirectory("nasrec-trainer-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -92,7 +92,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void APartialBatchAdvancesTheScheduleWithoutAStep()
     {
-        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.1, UseValidation: false, LogEvery: 1);
+        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.1, ReferenceRecipe: true, LogEvery: 1);
         var result = Train(Path.Combine(folder, "partial"), settings, Data(batches: 4));
 
         Assert.Equal(4, result.Steps);
@@ -109,8 +109,8 @@ public sealed class TrainerTests : IDisposable
     {
         using var model = new TinyCtrModel(modelSeed);
         using var folder = new RunFolder(run);
-        using var trainer = new Trainer(model, Source, settings, data, folder, CPU) { Progress = progress };
-        return trainer.Run(resume, cancel);
+        using var trainer = new Trainer(model, Source, settings, data, folder, CPU);
+        return trainer.Run(resume, progress, cancel);
     }
 
     /// <summary>Seeded batches of 32 rows, the last of each epoch partial (20 rows); each epoch reads other rows.</summary>
