@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NasRec.Runtime.Data;
 
 namespace NasRec.Cli;
 
@@ -13,7 +14,7 @@ internal static class CommandAction
         {
             return body(parseResult, output, error);
         }
-        catch (Exception e) when (e is CommandException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CommandException or DataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("error: " + e.Message);
             return 1;

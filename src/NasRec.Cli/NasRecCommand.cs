@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NasRec.Cli.Commands;
+using NasRec.Cli.Commands.Data;
 
 namespace NasRec.Cli;
 
@@ -14,6 +15,7 @@ public static class NasRecCommand
             "Search spaces, architectures and datasets are YAML documents compiled into typed TorchSharp classes.")
         {
             CheckCommand.Create(),
+            DataCommand.Create(),
             ImportCommand.Create(),
             InspectCommand.Create(),
             TrainCommand.Create(),

@@ -1,0 +1,93 @@
+using System.Text;
+using NasRec.Dsl.Model;
+using NasRec.Runtime.Data.Encodings;
+
+namespace NasRec.Runtime.Tests.Data;
+
+/// <summary>Spec §1.2 and §1.4: the stored value of a categorical cell and the row it maps to.</summary>
+public sealed class EncodingTests
+{
+    private static long Encode(string text, CategoricalEncoding encoding)
+    {
+        Assert.True(CategoricalValue.TryEncode(Encoding.UTF8.GetBytes(text), encoding, out var value), text);
+        return value;
+    }
+
+    [Theory]
+    [InlineData("68fd1e64", 0x68fd1e64L)]
+    [InlineData("FFFFFFFF", 0xffffffffL)]
+    [InlineData("0", 0L)]
+    [InlineData("", -1L)]
+    public void HexModuloStoresIntOfTheHexText(string text, long expected) =>
+        Assert.Equal(expected, Encode(text, CategoricalEncoding.HexModulo));
+
+    [Theory]
+    [InlineData("1000009418151094273", 1000009418151094273L % 2147483647)] // Avazu's id column: decimal
+    [InlineData("1fbe01fe", 0x1fbe01feL % 2147483647)]                      // site_id: not decimal, so hex
+    [InlineData("12345", 12345L)]                                             // hex-looking digits read as decimal
+    [InlineData("-5", 2147483642L)]                                           // Python's modulo is never negative
+    [InlineData("", -1L)]
+    public void DecimalOrHexIsTheReferenceSplitToolsRule(string text, long expected) =>
+        Assert.Equal(expected, Encode(text, CategoricalEncoding.DecimalOrHex));
+
+    [Fact]
+    public void HashIsStableAndBelowTheReferenceModulus()
+    {
+        long a = Encode("some site", CategoricalEncoding.Hash);
+        Assert.Equal(a, Encode("some site", CategoricalEncoding.Hash));
+        Assert.NotEqual(a, Encode("other site", CategoricalEncoding.Hash));
+        Assert.InRange(a, 0, 2147483646);
+    }
+
+    [Theory]
+    [InlineData("xyz", CategoricalEncoding.HexModulo)]
+    [InlineData("-1a", CategoricalEncoding.HexModulo)]
+    [InlineData("12345678901234567", CategoricalEncoding.HexModulo)]
+    [InlineData("g1", CategoricalEncoding.DecimalOrHex)]
+    public void TextOutsideTheEncodingIsRejected(string text, CategoricalEncoding encoding) =>
+        Assert.False(CategoricalValue.TryEncode(Encoding.UTF8.GetBytes(text), encoding, out _));
+
+    [Theory]
+    [InlineData(-1L, 500000L, 0L)]                           // missing
+    [InlineData(0L, 500000L, 1L)]
+    [InlineData(0x68fd1e64L, 500000L, 0x68fd1e64L % 499999 + 1)]
+    [InlineData(0x68fd1e64L, 10131227L, 0x68fd1e64L % 10131226 + 1)]
+    [InlineData(0x7fffffffffffL, 1461L, 0x7fffffffffffL % 1460 + 1)]   // above 2^32: the plain remainder
+    [InlineData(-1L, 2L, 1L)]                                 // torch.fmod(-1, 1) = 0, then + 1
+    public void TableModuloIsFmodOfNMinusOnePlusOne(long value, long tableSize, long row) =>
+        Assert.Equal(row, new TableModulo(tableSize).Row(value));
+
+    [Fact]
+    public void TableModuloAgreesWithTheRemainderOnEveryThirtyTwoBitValueSampled()
+    {
+        var random = new Random(7);
+        foreach (long size in new long[] { 2, 3, 4, 1461, 500000, 10131227, 22122011 })
+        {
+            var modulo = new TableModulo(size);
+            for (int i = 0; i < 10000; i++)
+            {
+                long v = random.NextInt64(0, 1L << 32);
+                Assert.Equal(v % (size - 1) + 1, modulo.Row(v));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("", 0.0)]
+    [InlineData("-1", -1.0)]
+    [InlineData("1234", 1234.0)]
+    [InlineData("2.5", 2.5)]
+    public void DenseCellsParseWithMissingAsZero(string text, double expected)
+    {
+        Assert.True(DenseValue.TryParse(Encoding.UTF8.GetBytes(text), out var value));
+        Assert.Equal(expected, value);
+    }
+
+    [Fact]
+    public void Log1pClampsNegativesAtZero()
+    {
+        Assert.Equal(0f, DenseValue.Transform(-1, DenseTransform.Log1P));
+        Assert.Equal((float)Math.Log(11), DenseValue.Transform(10, DenseTransform.Log1P));
+        Assert.Equal(0f, DenseValue.Transform(123, DenseTransform.Zero));
+    }
+}

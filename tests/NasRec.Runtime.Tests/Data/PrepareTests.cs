@@ -1,0 +1,298 @@
+using System.IO.Compression;
+using System.Text;
+using NasRec.Dsl.Model;
+using NasRec.Dsl.Parsing;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Preparation;
+using NasRec.Runtime.Data.Store;
+
+namespace NasRec.Runtime.Tests.Data;
+
+/// <summary>Raw files the tests write, prepared into a store and read back as batches.</summary>
+public sealed class PrepareTests : IDisposable
+{
+    private const string TinyTsv = """
+        kind: Dataset
+        name: Tiny
+        source:
+          format: tsv
+        label: y
+        dense:
+          features: [n1, n2]
+        sparse:
+          features:
+            - { name: c1, tableSize: 1000 }
+            - { name: c2, tableSize: 5 }
+        """;
+
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("nasrec-data-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    private string PathOf(string name) => Path.Combine(folder.FullName, name);
+
+    private static DatasetSchema Schema(string yaml) => (DatasetSchema)DocumentParser.Parse("tiny.dataset.yaml", yaml).Document!;
+
+    private string Write(string name, string text, bool gzip = false)
+    {
+        var path = PathOf(name);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (!gzip)
+        {
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+        using var file = File.Create(path);
+        using var zip = new GZipStream(file, CompressionLevel.Fastest);
+        zip.Write(bytes);
+        return path;
+    }
+
+    private DataStore Prepare(string yaml, string input, PrepareOptions? options = null, string store = "store")
+    {
+        new DataPreparer(Schema(yaml), yaml, options ?? new PrepareOptions(Split: SplitMode.None)).Prepare(input, PathOf(store));
+        return DataStore.Open(PathOf(store));
+    }
+
+    /// <summary>The rows of a split read as batches: labels, dense values, sparse rows.</summary>
+    private static List<(float Label, float[] Dense, long[] Sparse)> ReadAll(DataStore store, DataSplit split, BatchOptions options)
+    {
+        var rows = new List<(float, float[], long[])>();
+        using var reader = store.Read(split, options);
+        foreach (var batch in reader)
+        {
+            var label = batch.Label.data<float>().ToArray();
+            var dense = batch.Dense.data<float>().ToArray();
+            var sparse = batch.Sparse.data<long>().ToArray();
+            int nd = (int)batch.Dense.shape[1], ns = (int)batch.Sparse.shape[1];
+            for (int i = 0; i < batch.Size; i++) rows.Add((label[i], dense[(i * nd)..((i + 1) * nd)], sparse[(i * ns)..((i + 1) * ns)]));
+        }
+        return rows;
+    }
+
+    private string SplitFolder(string train, string val, string test, bool gzip = false)
+    {
+        var split = Directory.CreateDirectory(PathOf("split")).FullName;
+        Write("split/train.tsv" + (gzip ? ".gz" : ""), train, gzip);
+        Write("split/val.tsv", val);
+        Write("split/test.tsv", test);
+        return split;
+    }
+
+    [Fact]
+    public void TsvRowsComeBackAsTheReferencesModelInputs()
+    {
+        var input = SplitFolder("1\t3\t\t68fd1e64\t\r\n0\t-2\t7\t\t3\n", "0\t0\t0\t0\t0\n", "1\t1\t1\t1\t1");
+        using var store = Prepare(TinyTsv, input);
+
+        var train = ReadAll(store, DataSplit.Train, new BatchOptions(256, new long[] { 1000, 5 }));
+
+        Assert.Equal(2, train.Count);
+        Assert.Equal((1f, new[] { (float)Math.Log(4), 0f }, new[] { 0x68fd1e64L % 999 + 1, 0L }), (train[0].Label, train[0].Dense, train[0].Sparse), RowComparer.Instance);
+        Assert.Equal((0f, new[] { 0f, (float)Math.Log(8) }, new[] { 0L, 3L % 4 + 1 }), (train[1].Label, train[1].Dense, train[1].Sparse), RowComparer.Instance);
+        Assert.Equal(new long[] { 2, 1, 1 }, new[] { DataSplit.Train, DataSplit.Val, DataSplit.Test }.Select(store.Rows));
+        Assert.Equal(3, store.Rows(DataSplit.TrainVal));
+        Assert.Equal(new long[] { 1, 1 }, store.Manifest.Of(DataSplit.Train).SparseMissing);
+        Assert.Equal(new long[] { 0, 1 }, store.Manifest.Of(DataSplit.Train).DenseMissing);
+    }
+
+    [Fact]
+    public void TheSameStoreServesCappedAndFullTables()
+    {
+        using var store = Prepare(TinyTsv, SplitFolder("1\t0\t0\tffffff\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"));
+
+        var full = ReadAll(store, DataSplit.Train, new BatchOptions(4, new long[] { 1000, 5 }))[0].Sparse;
+        var capped = ReadAll(store, DataSplit.Train, new BatchOptions(4, new long[] { 10, 5 }))[0].Sparse;
+
+        Assert.Equal(0xffffffL % 999 + 1, full[0]);
+        Assert.Equal(0xffffffL % 9 + 1, capped[0]);
+    }
+
+    [Fact]
+    public void GzipInputReadsLikeThePlainFile()
+    {
+        const string rows = "1\t3\t4\tab\t1\n0\t5\t6\tcd\t2\n";
+        using var plain = Prepare(TinyTsv, SplitFolder(rows, "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"), store: "plain");
+        Directory.Delete(PathOf("split"), recursive: true);
+        using var zipped = Prepare(TinyTsv, SplitFolder(rows, "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n", gzip: true), store: "zipped");
+
+        var options = new BatchOptions(8, new long[] { 1000, 5 });
+        Assert.Equal(ReadAll(plain, DataSplit.Train, options), ReadAll(zipped, DataSplit.Train, options), RowComparer.Instance);
+    }
+
+    [Fact]
+    public void CsvWithHeaderAndQuotingMapsColumnsByName()
+    {
+        const string yaml = """
+            kind: Dataset
+            name: Shop
+            source: { format: csv, header: true }
+            label: click
+            dense:
+              transform: none
+              features: [price]
+            sparse:
+              encoding: hash
+              features:
+                - { name: item, tableSize: 100 }
+            """;
+        var split = Directory.CreateDirectory(PathOf("split")).FullName;
+        Write("split/train.csv", "item,unused,click,price\r\n\"a, \"\"quoted\"\" item\",x,1,2.5\r\nplain,y,0,3\r\n");
+        Write("split/val.csv", "item,unused,click,price\nv,z,0,1\n");
+        using var store = Prepare(yaml, split);
+
+        var rows = ReadAll(store, DataSplit.Train, new BatchOptions(8, new long[] { 100 }));
+
+        var expected = new TableModulo100("a, \"quoted\" item");
+        Assert.Equal(2.5f, rows[0].Dense[0]);
+        Assert.Equal(expected.Row, rows[0].Sparse[0]);
+        Assert.Equal(1f, rows[0].Label);
+        Assert.Equal(0, store.Rows(DataSplit.Test));
+    }
+
+    [Fact]
+    public void StratifiedSplitIsTheReferences811()
+    {
+        // 40 rows, 10 positive: every fold holds one positive and three negatives.
+        var text = new StringBuilder();
+        for (int i = 0; i < 40; i++) text.Append(i % 4 == 0 ? '1' : '0').Append($"\t{i}\t0\t{i:x}\t0\n");
+        using var store = Prepare(TinyTsv, Write("all.tsv", text.ToString()), new PrepareOptions(WriteIndices: true));
+
+        Assert.Equal((32L, 4L, 4L), (store.Rows(DataSplit.Train), store.Rows(DataSplit.Val), store.Rows(DataSplit.Test)));
+        Assert.Equal((8L, 1L, 1L), (store.Manifest.Of(DataSplit.Train).Positives, store.Manifest.Of(DataSplit.Val).Positives, store.Manifest.Of(DataSplit.Test).Positives));
+        var indices = new[] { "train", "val", "test" }.SelectMany(s => File.ReadAllLines(Path.Combine(store.Directory, "indices", s + ".txt")).Select(long.Parse)).Order();
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), indices);
+    }
+
+    [Fact]
+    public void ReferenceOffByOneDropsTheFirstLine()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 40; i++) text.Append(i % 4 == 0 ? '1' : '0').Append($"\t{i}\t0\t{i:x}\t0\n");
+        using var store = Prepare(TinyTsv, Write("all.tsv", text.ToString()), new PrepareOptions(ReferenceOffByOne: true, WriteIndices: true));
+
+        Assert.Equal(39, store.Rows(DataSplit.Train) + store.Rows(DataSplit.Val) + store.Rows(DataSplit.Test));
+        Assert.DoesNotContain("0", File.ReadAllLines(Path.Combine(store.Directory, "indices", "train.txt")));
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "1\t3\t4\tab\n", "train.tsv:1: expected 5 columns, found 4" },
+        { "1\t3\t4\tab\t1\n1\tx\t4\tab\t1\n", "train.tsv:2, column 2 (n1): expected a number, found 'x'" },
+        { "1\t3\t4\tzz\t1\n", "train.tsv:1, column 4 (c1): expected a hexadecimal value below 2^63 (hex-modulo), found 'zz'" },
+        { "2\t3\t4\tab\t1\n", "train.tsv:1, column 1 (y): expected a label 0 or 1, found '2'" },
+        { "1\t3\t4\tab\t1\n0\t3\t4", "train.tsv:2: expected 5 columns, found 3" },
+        { "", "train.tsv: the file is empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadRowsStopThePrepareNamingFileLineAndColumn(string train, string message)
+    {
+        var input = SplitFolder(train, "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n");
+
+        var error = Assert.Throws<DataException>(() => Prepare(TinyTsv, input));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(PathOf("store")));
+        Assert.Empty(Directory.GetDirectories(folder.FullName, ".store.partial-*"));
+    }
+
+    [Fact]
+    public void SkipBadRowsCountsThemPerKindAndKeepsTheRest()
+    {
+        var input = SplitFolder("1\t3\t4\tab\t1\n1\tx\t4\tab\t1\n1\t3\n2\t3\t4\tab\t1\n0\t1\t1\t1\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n");
+
+        using var store = Prepare(TinyTsv, input, new PrepareOptions(Split: SplitMode.None, SkipBadRows: true));
+
+        Assert.Equal(2, store.Rows(DataSplit.Train));
+        Assert.Equal(3, store.Manifest.BadRows.Skipped);
+        Assert.Equal(new Dictionary<string, long> { ["bad labels"] = 1, ["non-numeric dense values"] = 1, ["rows with a wrong column count"] = 1 },
+            store.Manifest.BadRows.Counts);
+        Assert.Contains("train.tsv:2, column 2 (n1)", store.Manifest.BadRows.Examples[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileWithOtherColumnsThanDeclaredFailsBeforeAnyWork()
+    {
+        var input = SplitFolder("1\t3\t4\tab\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\t0\n");
+
+        var error = Assert.Throws<DataException>(() => Prepare(TinyTsv, input));
+
+        Assert.Contains("test.tsv:1: expected 5 columns, found 6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnInterruptedPrepareLeavesNoStore()
+    {
+        var input = SplitFolder("1\t3\t4\tab\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new DataPreparer(Schema(TinyTsv), TinyTsv, new PrepareOptions(Split: SplitMode.None)).Prepare(input, PathOf("store"), cancel.Token));
+
+        Assert.Equal(new[] { "split" }, Directory.GetFileSystemEntries(folder.FullName).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void OpeningAnIncompleteStoreSaysSo()
+    {
+        using (Prepare(TinyTsv, SplitFolder("1\t3\t4\tab\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"))) { }
+        File.WriteAllBytes(Path.Combine(PathOf("store"), "train.sparse"), new byte[3]);
+
+        var error = Assert.Throws<DataException>(() => DataStore.Open(PathOf("store")));
+
+        Assert.Contains("incomplete or corrupt", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no such store", Assert.Throws<DataException>(() => DataStore.Open(PathOf("nothing"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VocabularyAndStandardizeAreFittedOnTheTrainingSplitOnly()
+    {
+        const string yaml = """
+            kind: Dataset
+            name: Vocab
+            source: { format: tsv }
+            label: y
+            dense:
+              features: [{ name: n, transform: standardize }]
+            sparse:
+              encoding: vocabulary
+              minCount: 2
+              features:
+                - { name: c, tableSize: 10 }
+            """;
+        // train: n = 1, 3, 2 (mean 2, deviation sqrt(2/3)); c: 'a' twice, 'b' once (below minCount); val's 'z' is never in the vocabulary.
+        var split = Directory.CreateDirectory(PathOf("split")).FullName;
+        Write("split/train.tsv", "1\t1\ta\n0\t3\ta\n0\t2\tb\n");
+        Write("split/val.tsv", "1\t5\tz\n0\t5\tz\n0\t5\tz\n");
+        using var store = Prepare(yaml, split);
+
+        var train = ReadAll(store, DataSplit.Train, new BatchOptions(8, new long[] { 10 }));
+        var val = ReadAll(store, DataSplit.Val, new BatchOptions(8, new long[] { 10 }));
+
+        Assert.Equal(new long[] { 1, 1, 0 }, train.Select(r => r.Sparse[0]));
+        Assert.All(val, r => Assert.Equal(0, r.Sparse[0]));
+        Assert.Equal(2.0, store.Manifest.Standardized["n"].Mean, 6);
+        Assert.Equal((float)((5 - 2) / Math.Sqrt(2.0 / 3)), val[0].Dense[0], 4);
+        Assert.Equal(1, store.Manifest.VocabularySizes["c"]);
+    }
+
+    /// <summary>The row of a hash-encoded text in a 100-row table.</summary>
+    private sealed class TableModulo100(string text)
+    {
+        public long Row { get; } = new NasRec.Runtime.Data.Encodings.TableModulo(100).Row(
+            NasRec.Runtime.Data.Encodings.CategoricalValue.TryEncode(Encoding.UTF8.GetBytes(text), CategoricalEncoding.Hash, out var v) ? v : -2);
+    }
+
+    /// <summary>Rows compared by value (arrays included).</summary>
+    private sealed class RowComparer : IEqualityComparer<(float Label, float[] Dense, long[] Sparse)>
+    {
+        public static readonly RowComparer Instance = new();
+
+        public bool Equals((float Label, float[] Dense, long[] Sparse) x, (float Label, float[] Dense, long[] Sparse) y) =>
+            x.Label == y.Label && x.Dense.SequenceEqual(y.Dense) && x.Sparse.SequenceEqual(y.Sparse);
+
+        public int GetHashCode((float Label, float[] Dense, long[] Sparse) obj) => obj.Label.GetHashCode();
+    }
+}
