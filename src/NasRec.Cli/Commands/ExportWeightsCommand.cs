@@ -28,8 +28,8 @@ internal static class ExportWeightsCommand
             var model = TrainingModel.Build(Checkpoint.ReadHeader(path).Model, CPU);
             using var module = model.Module;
             Checkpoint.Load(path, module, optimizer: null);
-            if (extension == ".pt") AtomicFile.Write(target, stream => module.save_py(stream));
-            else AtomicFile.Write(target, stream => module.save_safetensors(stream));
+            if (extension == ".pt") AtomicFile.Write(target, stream => module.save_py(stream, leaveOpen: true));
+            else AtomicFile.Write(target, stream => module.save_safetensors(stream, leaveOpen: true));
             stdout.WriteLine($"Wrote {target}");
             return 0;
         }));
