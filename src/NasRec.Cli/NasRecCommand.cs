@@ -21,6 +21,7 @@ public static class NasRecCommand
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),
+            BenchCommand.Create(),
         };
     }
 }
