@@ -41,7 +41,7 @@ public sealed class InitializationTests
                     checkedParameters.Add(linear.weight!.Handle);
                     if (linear.bias is not null) AssertZero(linear.bias, checkedParameters);
                     break;
-                case MultiheadAttention attention:
+                case SelfAttention attention:
                     foreach (var (_, parameter) in attention.named_parameters(recurse: false))
                     {
                         if (parameter.dim() > 1) AssertXavierUniform(parameter);
