@@ -12,13 +12,21 @@ public static class Evaluator
         var logits = new List<float>();
         var labels = new List<float>();
         using var noGrad = no_grad();
+        // Nothing in these models behaves differently in eval mode (no dropout, no batch norm); set for form's sake.
         model.eval();
-        foreach (var batch in batches)
+        try
         {
-            using var scope = NewDisposeScope();
-            var output = model.call(batch.Dense.to(device), batch.Sparse.to(device)).cpu();
-            logits.AddRange(output.data<float>());
-            labels.AddRange(batch.Label.data<float>());
+            foreach (var batch in batches)
+            {
+                using var scope = NewDisposeScope();
+                var output = model.call(batch.Dense.to(device), batch.Sparse.to(device)).cpu();
+                logits.AddRange(output.data<float>());
+                labels.AddRange(batch.Label.data<float>());
+            }
+        }
+        finally
+        {
+            model.train();
         }
         return BinaryMetrics.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(labels));

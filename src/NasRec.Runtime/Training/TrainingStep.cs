@@ -31,7 +31,6 @@ public sealed class TrainingStep : IDisposable
     public float Run(Batch batch, double learningRate)
     {
         using var scope = NewDisposeScope();
-        model.train();
         var logits = model.call(batch.Dense.to(device), batch.Sparse.to(device));
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, batch.Label.to(device));
         if (settings.WeightDecay != 0) loss = loss + settings.WeightDecay * Optimizer.SquaredWeights();

@@ -12,12 +12,12 @@ using Spectre.Console;
 
 namespace NasRec.Cli.Commands.Data;
 
-/// <summary><c>nasrec data</c>: prepare raw CTR data into a store, inspect a store, time batch reading.</summary>
+/// <summary><c>nasrec data</c>: synthesize click data, prepare raw CTR data into a store, inspect a store, time batch reading.</summary>
 internal static class DataCommand
 {
-    public static Command Create() => new("data", "Prepares raw CTR data (tsv, csv, gzip) into a memory-mapped store and inspects it.")
+    public static Command Create() => new("data", "Generates synthetic click data, prepares raw CTR data (tsv, csv, gzip) into a memory-mapped store and inspects it.")
     {
-        Prepare(), Inspect(), Bench(),
+        SynthCommand.Create(), Prepare(), Inspect(), Bench(),
     };
 
     private static Command Prepare()

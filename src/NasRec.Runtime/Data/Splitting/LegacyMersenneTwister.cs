@@ -49,14 +49,10 @@ public sealed class LegacyMersenneTwister
     /// <summary>numpy's legacy <c>RandomState.shuffle</c> of a one-dimensional array.</summary>
     public void Shuffle<T>(Span<T> values)
     {
-        // Equivalent to NextInclusive(i) per step, with the mask narrowed as i falls instead of recomputed.
-        uint mask = values.Length > 1 ? SmallestMaskCovering((uint)values.Length - 1) : 0;
         for (int i = values.Length - 1; i > 0; i--)
         {
-            while ((mask >> 1) >= (uint)i) mask >>= 1;
-            uint j;
-            while ((j = NextUInt32() & mask) > (uint)i) { }
-            (values[i], values[(int)j]) = (values[(int)j], values[i]);
+            int j = (int)NextInclusive((uint)i);
+            (values[i], values[j]) = (values[j], values[i]);
         }
     }
 
