@@ -8,7 +8,7 @@ public sealed class CheckCommandTests
         var (exitCode, output, error) = CliRunner.Run("check", Repository.Spaces);
 
         Assert.Equal(0, exitCode);
-        Assert.Equal("12 files, 0 errors, 8 warnings", output.Trim());
+        Assert.Equal("14 files, 0 errors, 8 warnings", output.Trim());
         Assert.Equal(8, error.Split('\n').Count(line => line.Contains(": warning NASREC100: ")));
     }
 

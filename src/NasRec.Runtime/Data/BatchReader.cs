@@ -117,30 +117,23 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         }
     }
 
-    /// <summary>Runs the producer thread; hands out filled slots and takes them back when the consumer advances.</summary>
+    /// <summary>
+    /// Runs the producers (two when prefetching allows, so that building batches keeps up with memory
+    /// speed): producer w builds batches w, w + P, w + 2P, … into slots of its own, and the consumer
+    /// takes them in batch order, handing each slot back to its producer when it advances.
+    /// </summary>
     private sealed class Enumerator : IEnumerator<Batch>
     {
-        private readonly BatchReader reader;
-        private readonly BlockingCollection<Slot> free = new();
-        private readonly BlockingCollection<(Slot Slot, int Size)> filled;
-        private readonly List<Slot> slots = new();
+        private readonly Producer[] producers;
         private readonly CancellationTokenSource stop = new();
-        private readonly Task producer;
-        private Exception? failure;
-        private Slot? current;
+        private long next;
+        private (Producer Owner, Slot Slot)? current;
 
         public Enumerator(BatchReader reader)
         {
-            this.reader = reader;
-            int ahead = Math.Max(1, reader.options.Prefetch);
-            filled = new BlockingCollection<(Slot, int)>(ahead);
-            for (int i = 0; i < ahead + 1; i++)
-            {
-                var slot = new Slot(reader.options.BatchSize, reader.DenseWidth, reader.SparseWidth);
-                slots.Add(slot);
-                free.Add(slot);
-            }
-            producer = Task.Factory.StartNew(Produce, TaskCreationOptions.LongRunning);
+            int count = reader.options.Prefetch >= 2 && reader.plan.Count > 1 ? 2 : 1;
+            int ahead = Math.Max(1, reader.options.Prefetch / count);
+            producers = Enumerable.Range(0, count).Select(w => new Producer(reader, w, count, ahead, stop.Token)).ToArray();
         }
 
         public Batch Current { get; private set; } = null!;
@@ -149,15 +142,18 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
 
         public bool MoveNext()
         {
-            if (current is not null) free.Add(current);
+            if (current is var (owner, slot)) owner.Free.Add(slot);
             current = null;
-            if (!filled.TryTake(out var next, Timeout.Infinite))
+            var producer = producers[next % producers.Length];
+            if (!producer.Filled.TryTake(out var filled, Timeout.Infinite))
             {
-                if (failure is not null) throw new DataException("Reading batches failed: " + failure.Message, failure);
+                if (producers.FirstOrDefault(p => p.Failure is not null)?.Failure is { } failure)
+                    throw new DataException("Reading batches failed: " + failure.Message, failure);
                 return false;
             }
-            current = next.Slot;
-            Current = next.Slot.Take(next.Size);
+            next++;
+            current = (producer, filled.Slot);
+            Current = filled.Slot.Take(filled.Size);
             return true;
         }
 
@@ -166,36 +162,68 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         public void Dispose()
         {
             stop.Cancel();
-            try
-            {
-                producer.Wait();
-            }
-            catch (AggregateException) { }
-            foreach (var slot in slots) slot.Dispose();
-            free.Dispose();
-            filled.Dispose();
+            foreach (var producer in producers) producer.Dispose();
             stop.Dispose();
         }
+    }
 
-        private void Produce()
+    /// <summary>One background thread filling its own slots with every <c>stride</c>-th batch.</summary>
+    private sealed class Producer : IDisposable
+    {
+        private readonly List<Slot> slots = new();
+        private readonly Task task;
+
+        public Producer(BatchReader reader, int first, int stride, int ahead, CancellationToken stop)
+        {
+            Filled = new BlockingCollection<(Slot, int)>(ahead);
+            for (int i = 0; i < ahead + 1; i++)
+            {
+                var slot = new Slot(reader.options.BatchSize, reader.DenseWidth, reader.SparseWidth);
+                slots.Add(slot);
+                Free.Add(slot);
+            }
+            task = Task.Factory.StartNew(() => Produce(reader, first, stride, stop), TaskCreationOptions.LongRunning);
+        }
+
+        public BlockingCollection<Slot> Free { get; } = new();
+
+        public BlockingCollection<(Slot Slot, int Size)> Filled { get; }
+
+        public Exception? Failure { get; private set; }
+
+        public void Dispose()
         {
             try
             {
-                for (long b = 0; b < reader.plan.Count; b++)
+                task.Wait();
+            }
+            catch (AggregateException) { }
+            foreach (var slot in slots) slot.Dispose();
+            Free.Dispose();
+            Filled.Dispose();
+        }
+
+        private void Produce(BatchReader reader, int first, int stride, CancellationToken stop)
+        {
+            try
+            {
+                Slot slot = null!;
+                Action<int, long, int, int> fill = (segment, row, count, offset) => reader.Fill(slot, segment, row, count, offset);
+                for (long b = first; b < reader.plan.Count; b += stride)
                 {
-                    var slot = free.Take(stop.Token);
-                    int size = reader.plan.Visit(b, (segment, row, count, offset) => reader.Fill(slot, segment, row, count, offset));
-                    filled.Add((slot, size), stop.Token);
+                    slot = Free.Take(stop);
+                    int size = reader.plan.Visit(b, fill);
+                    Filled.Add((slot, size), stop);
                 }
             }
             catch (OperationCanceledException) { }
             catch (Exception e)
             {
-                failure = e;
+                Failure = e;
             }
             finally
             {
-                filled.CompleteAdding();
+                Filled.CompleteAdding();
             }
         }
     }

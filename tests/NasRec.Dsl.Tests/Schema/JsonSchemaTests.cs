@@ -60,6 +60,19 @@ public sealed class JsonSchemaTests
         Assert.Equal(properties.OrderBy(p => p, StringComparer.Ordinal), allowed.OrderBy(p => p, StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void DenseFeatureMappingKeysAreTheKeysTheParserAllows()
+    {
+        var unknown = DocumentParser.Parse("probe.yaml", "kind: Dataset\ndense:\n  features: [{ zzz: 1 }]\n").Diagnostics
+            .Single(d => d.Rule.Id == "NASREC002" && d.Message.StartsWith("Unknown key 'zzz'", StringComparison.Ordinal));
+        var allowed = unknown.Message[(unknown.Message.IndexOf("allowed keys: ", StringComparison.Ordinal) + "allowed keys: ".Length)..].Split(", ");
+
+        var mapping = Definitions.GetProperty("denseFeature").GetProperty("oneOf").EnumerateArray().Single(s => s.GetProperty("type").GetString() == "object");
+
+        Assert.Equal(mapping.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), allowed.Order(StringComparer.Ordinal));
+        Assert.Equal(YamlNames.DenseTransforms.Names, mapping.GetProperty("properties").GetProperty("transform").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
+    }
+
     private static IEnumerable<string> Enum(string definition, params string[] path)
     {
         var node = Definitions.GetProperty(definition);

@@ -151,6 +151,93 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void ParquetWithNullsReadsLikeTheSameRowsInTsv()
+    {
+        const string yaml = """
+            kind: Dataset
+            name: Tiny
+            source: { format: parquet }
+            label: y
+            dense:
+              features: [n1, n2]
+            sparse:
+              features:
+                - { name: c1, tableSize: 1000 }
+                - { name: c2, tableSize: 5 }
+            """;
+        var split = Directory.CreateDirectory(PathOf("pq")).FullName;
+        WriteParquet(Path.Combine(split, "train.parquet"), new[] { 1, 0 }, new long?[] { 3, -2 }, new long?[] { null, 7 }, new[] { "68fd1e64", null }, new[] { null, "3" });
+        WriteParquet(Path.Combine(split, "val.parquet"), new[] { 0 }, new long?[] { 0 }, new long?[] { 0 }, new[] { "0" }, new[] { "0" });
+        using var parquet = Prepare(yaml, split, store: "from-parquet");
+        using var tsv = Prepare(TinyTsv, SplitFolder("1\t3\t\t68fd1e64\t\n0\t-2\t7\t\t3\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"), store: "from-tsv");
+
+        var options = new BatchOptions(8, new long[] { 1000, 5 });
+        Assert.Equal(ReadAll(tsv, DataSplit.Train, options), ReadAll(parquet, DataSplit.Train, options), RowComparer.Instance);
+        Assert.Equal(tsv.Manifest.Of(DataSplit.Train).DenseMissing, parquet.Manifest.Of(DataSplit.Train).DenseMissing);
+    }
+
+    [Fact]
+    public void AnUnreadableParquetFileIsADataError()
+    {
+        var split = Directory.CreateDirectory(PathOf("pq")).FullName;
+        Write("pq/train.parquet", "PAR1 this is not parquet");
+        Write("pq/val.parquet", "neither");
+
+        var error = Assert.Throws<DataException>(() => Prepare(TinyTsv.Replace("format: tsv", "format: parquet", StringComparison.Ordinal), split));
+
+        Assert.Contains("train.parquet: not a readable Parquet file", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void WriteParquet(string path, int[] label, long?[] n1, long?[] n2, string?[] c1, string?[] c2)
+    {
+        var fields = new Parquet.Schema.DataField[] { new Parquet.Schema.DataField<int>("y"), new Parquet.Schema.DataField<long?>("n1"), new Parquet.Schema.DataField<long?>("n2"),
+            new Parquet.Schema.DataField<string>("c1"), new Parquet.Schema.DataField<string>("c2") };
+        var schema = new Parquet.Schema.ParquetSchema(fields);
+        Task.Run(async () =>
+        {
+            await using var file = File.Create(path);
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(schema, file);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(fields[0], label.AsMemory());
+            await group.WriteAsync<long>(fields[1], n1.AsMemory());
+            await group.WriteAsync<long>(fields[2], n2.AsMemory());
+            await group.WriteAsync(fields[3], c1);
+            await group.WriteAsync(fields[4], c2);
+        }).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public void ReferenceShardsAreReadInShardOrderAndShardZeroIsCheckedAgainstThePublishedSums()
+    {
+        var root = Directory.CreateDirectory(PathOf("shards")).FullName;
+        foreach (var (shard, first) in new[] { ("shard-0", 0), ("shard-1", 10) })
+        {
+            Directory.CreateDirectory(Path.Combine(root, shard));
+            Write($"shards/{shard}/train.txt", $"1\t{first}\t0\t0\t0\n0\t{first + 1}\t0\t0\t0\n");
+            Write($"shards/{shard}/val.txt", $"0\t{first + 2}\t0\t0\t0\n");
+            Write($"shards/{shard}/test.txt", $"0\t{first + 3}\t0\t0\t0\n");
+            Write($"shards/{shard}/trainval.txt", "not read\n");
+        }
+        var (manifest, notes) = new DataPreparer(Schema(TinyTsv), TinyTsv, new PrepareOptions(Split: SplitMode.None)).Prepare(root, PathOf("store"));
+
+        Assert.Equal((4L, 2L, 2L), (manifest.Of(DataSplit.Train).Rows, manifest.Of(DataSplit.Val).Rows, manifest.Of(DataSplit.Test).Rows));
+        Assert.Equal(3, manifest.Sources.Count(s => s.Md5 is not null));
+        Assert.StartsWith("warning: shard-0's MD5 sums match none", Assert.Single(notes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePublishedShardSumsIdentifyTheirDataset()
+    {
+        var criteo = new Dictionary<string, string>
+        {
+            ["train"] = "4b8757a78fdb260f6ae9b72e05dca400", ["val"] = "91b0ff0a10d7a0cd2a6d59da9e5900b9", ["test"] = "5d8fea15e6f9c48a0a64b4a5bf971cc4",
+        };
+
+        Assert.Equal("Criteo", ReferenceShardSums.Match(criteo));
+        Assert.Null(ReferenceShardSums.Match(new Dictionary<string, string>(criteo) { ["val"] = "00000000000000000000000000000000" }));
+    }
+
+    [Fact]
     public void StratifiedSplitIsTheReferences811()
     {
         // 40 rows, 10 positive: every fold holds one positive and three negatives.

@@ -18,6 +18,9 @@ namespace NasRec.Runtime.Data.Preparation;
 public sealed class DataPreparer
 {
     private const string Staging = "staging";
+
+    /// <summary>The split of a row that goes nowhere (the reference's lost first line).</summary>
+    internal const byte Dropped = byte.MaxValue;
     private readonly DatasetSchema schema;
     private readonly string schemaText;
     private readonly PrepareOptions options;
@@ -38,12 +41,12 @@ public sealed class DataPreparer
         if (options.ReferenceOffByOne && (options.Split != SplitMode.Stratified || schema.Source.Header))
             throw new DataException("--reference-off-by-one reproduces the split tool's bug on headerless inputs (Criteo, KDD); it does not apply here");
         var plan = InputPlan.Resolve(input, options.Split);
-        var source = SourceFor(schema);
+        var source = SourceFor(schema, plan);
         foreach (var (path, _) in plan.Files) source.Probe(path);
 
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, "." + Path.GetFileName(output) + ".partial-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        var temporary = Path.Combine(parent, "." + Path.GetFileName(output) + ".partial-" + Path.GetRandomFileName());
         Directory.CreateDirectory(temporary);
         try
         {
@@ -58,11 +61,12 @@ public sealed class DataPreparer
         }
     }
 
-    private static IRowSource SourceFor(DatasetSchema schema) => schema.Source.Format switch
+    private static IRowSource SourceFor(DatasetSchema schema, InputPlan plan) => schema.Source.Format switch
     {
-        DataFormat.Tsv or DataFormat.Csv => new DelimitedSource(schema),
-        var format => throw new DataException(
-            $"Dataset '{schema.Name}': reading '{YamlNames.Formats.NameOf(format)}' sources is not available in this version; convert the input to tsv or csv"),
+        DataFormat.Parquet => new ParquetSource(schema),
+        DataFormat.Libsvm => new TextSource(schema, new LibsvmRewriter(schema.DenseFeatures.Count)),
+        DataFormat.Kdd2012 => new TextSource(schema, new Kdd2012Rewriter(Kdd2012Rewriter.LoadProfiles(plan.Files[0].Path))),
+        _ => new TextSource(schema),
     };
 
     private (StoreManifest, IReadOnlyList<string>) PrepareInto(InputPlan plan, IRowSource source, string folder, CancellationToken cancel)
@@ -133,16 +137,17 @@ public sealed class DataPreparer
         return (sources, plan.Files.Select(f => f.Split).ToArray(), rowsPerFile);
     }
 
-    /// <summary>The split of every staged row: from its file, or the reference's stratified folds of the labels.</summary>
-    private DataSplit?[] SplitOfRows(MappedRows staged, DataSplit?[] splitOfFile, long[] rowsPerFile)
+    /// <summary>The split of every staged row (a byte each, <see cref="Dropped"/> for none): from its file, or the reference's stratified folds of the labels.</summary>
+    private byte[] SplitOfRows(MappedRows staged, DataSplit?[] splitOfFile, long[] rowsPerFile)
     {
-        var splits = new DataSplit?[staged.Rows];
+        var splits = new byte[staged.Rows];
         if (options.Split == SplitMode.None)
         {
             long r = 0;
             for (int f = 0; f < rowsPerFile.Length; f++)
             {
-                for (long i = 0; i < rowsPerFile[f]; i++) splits[r++] = splitOfFile[f];
+                splits.AsSpan((int)r, (int)rowsPerFile[f]).Fill((byte)splitOfFile[f]!.Value);
+                r += rowsPerFile[f];
             }
             return splits;
         }
@@ -160,25 +165,27 @@ public sealed class DataPreparer
         }
         // The reference's bug: the fold of row c lands on row c + 1, row 0 is lost, the last fold unused.
         int shift = options.ReferenceOffByOne ? 1 : 0;
+        if (shift == 1) splits[0] = Dropped;
         for (long r = shift; r < splits.Length; r++)
         {
             int fold = folds[r - shift];
-            splits[r] = fold < 8 ? DataSplit.Train : fold == 8 ? DataSplit.Val : DataSplit.Test;
+            splits[r] = (byte)(fold < 8 ? DataSplit.Train : fold == 8 ? DataSplit.Val : DataSplit.Test);
         }
         return splits;
     }
 
     /// <summary>Copies the staged rows into their split files; counts rows, positives and missing values; writes indices when asked.</summary>
-    private Dictionary<string, SplitSummary> Distribute(MappedRows staged, DataSplit?[] splitOf, TrainingEncoder encoder, string folder, CancellationToken cancel)
+    private Dictionary<string, SplitSummary> Distribute(MappedRows staged, byte[] splitOf, TrainingEncoder encoder, string folder, CancellationToken cancel)
     {
         int nd = schema.DenseFeatures.Count, ns = schema.SparseFeatures.Count;
-        var writers = StoreFiles.Splits.ToDictionary(s => s.Split, s => new RowFileWriter(folder, s.Stem, staging: false));
-        var counters = StoreFiles.Splits.ToDictionary(s => s.Split, _ => new SplitCounter(nd, ns));
-        Dictionary<DataSplit, StreamWriter>? indices = null;
+        // Indexed by the split's value: Train, Val, Test.
+        var writers = StoreFiles.Splits.Select(s => new RowFileWriter(folder, s.Stem, staging: false)).ToArray();
+        var counters = StoreFiles.Splits.Select(_ => new SplitCounter(nd, ns)).ToArray();
+        StreamWriter[]? indices = null;
         if (options.WriteIndices)
         {
             var indexFolder = Directory.CreateDirectory(Path.Combine(folder, StoreFiles.Indices)).FullName;
-            indices = StoreFiles.Splits.ToDictionary(s => s.Split, s => new StreamWriter(Path.Combine(indexFolder, s.Stem + ".txt")));
+            indices = StoreFiles.Splits.Select(s => new StreamWriter(Path.Combine(indexFolder, s.Stem + ".txt"))).ToArray();
         }
         try
         {
@@ -186,7 +193,8 @@ public sealed class DataPreparer
             var sparse = new long[ns];
             for (long r = 0; r < staged.Rows; r++)
             {
-                if (splitOf[r] is not DataSplit split) continue;
+                int split = splitOf[r];
+                if (split == Dropped) continue;
                 if ((r & 0xFFFF) == 0)
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -204,18 +212,15 @@ public sealed class DataPreparer
                     indices[split].Write('\n');
                 }
             }
-            foreach (var writer in writers.Values) writer.Flush();
-            if (indices is not null)
-            {
-                foreach (var index in indices.Values) index.Flush();
-            }
+            foreach (var writer in writers) writer.Flush();
+            foreach (var index in indices ?? []) index.Flush();
         }
         finally
         {
-            foreach (var writer in writers.Values) writer.Dispose();
-            foreach (var index in indices?.Values ?? Enumerable.Empty<StreamWriter>()) index.Dispose();
+            foreach (var writer in writers) writer.Dispose();
+            foreach (var index in indices ?? []) index.Dispose();
         }
-        return StoreFiles.Splits.ToDictionary(s => s.Stem, s => counters[s.Split].Summary());
+        return StoreFiles.Splits.ToDictionary(s => s.Stem, s => counters[(int)s.Split].Summary());
     }
 
     private static string ShardCheck(InputPlan plan, IReadOnlyList<SourceFile> sources)

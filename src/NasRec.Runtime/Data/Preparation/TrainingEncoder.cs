@@ -26,7 +26,7 @@ public sealed class TrainingEncoder
     public IReadOnlyDictionary<string, long> VocabularySizes =>
         vocabularies.ToDictionary(v => schema.SparseFeatures[v.Key].Name, v => (long)v.Value.Count);
 
-    public static TrainingEncoder Fit(DatasetSchema schema, MappedRows staged, IReadOnlyList<DataSplit?> splitOf)
+    public static TrainingEncoder Fit(DatasetSchema schema, MappedRows staged, IReadOnlyList<byte> splitOf)
     {
         var encoder = new TrainingEncoder(schema);
         var standardized = Enumerable.Range(0, schema.DenseFeatures.Count).Where(i => schema.DenseFeatures[i].Transform == DenseTransform.Standardize).ToArray();
@@ -39,7 +39,7 @@ public sealed class TrainingEncoder
         long rows = 0;
         for (long r = 0; r < staged.Rows; r++)
         {
-            if (splitOf[(int)r] != DataSplit.Train) continue;
+            if (splitOf[(int)r] != (byte)DataSplit.Train) continue;
             rows++;
             var dense = staged.Dense(r);
             for (int k = 0; k < standardized.Length; k++)

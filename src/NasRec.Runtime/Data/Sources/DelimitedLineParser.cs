@@ -19,10 +19,15 @@ public sealed class DelimitedLineParser
     private readonly FieldSpan[] fields;
     private byte[] unquoted = new byte[256];
 
-    public DelimitedLineParser(ColumnLayout layout, string file, DataFormat format)
+    private readonly ILineRewriter? rewriter;
+    private byte[] rewritten = new byte[256];
+
+    /// <param name="rewriter">For formats read as tab-separated lines after a rewrite (libsvm, kdd2012).</param>
+    public DelimitedLineParser(ColumnLayout layout, string file, DataFormat format, ILineRewriter? rewriter = null)
     {
         this.layout = layout;
         this.file = file;
+        this.rewriter = rewriter;
         delimiter = format == DataFormat.Csv ? (byte)',' : (byte)'\t';
         quoting = format == DataFormat.Csv;
         fields = new FieldSpan[layout.Columns.Count + 1];
@@ -42,6 +47,7 @@ public sealed class DelimitedLineParser
             var content = end < 0 ? text : text[..end];
             text = end < 0 ? default : text[(end + 1)..];
             if (!content.IsEmpty && content[^1] == (byte)'\r') content = content[..^1];
+            if (rewriter is not null) content = rewriter.Rewrite(content, ref rewritten);
             ParseLine(content, line, row, block, bad);
             line++;
             row++;

@@ -4,27 +4,39 @@ using NasRec.Runtime.Data.Store;
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Streams a tsv or csv file (gzip or not) into store rows: chunks of whole lines, each chunk cut
+/// Streams a text file (tsv, csv, or libsvm and kdd2012 lines rewritten to tsv; gzip or not) into store rows: chunks of whole lines, each chunk cut
 /// at line ends into one part per core and parsed in parallel, the parts handed on in file order.
 /// Memory is a few chunks, whatever the file's length.
 /// </summary>
-public sealed class DelimitedSource : IRowSource
+public sealed class TextSource : IRowSource
 {
     private const int ChunkSize = 4 << 20;
     private readonly DatasetSchema schema;
     private readonly int parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
-    public DelimitedSource(DatasetSchema schema) => this.schema = schema;
+    private readonly ILineRewriter? rewriter;
+
+    public TextSource(DatasetSchema schema, ILineRewriter? rewriter = null)
+    {
+        this.schema = schema;
+        this.rewriter = rewriter;
+    }
+
+    /// <summary>The format the parser splits: rewritten lines are tab-separated.</summary>
+    private DataFormat LineFormat => rewriter is null ? schema.Source.Format : DataFormat.Tsv;
 
     public ColumnLayout Probe(string path)
     {
         using var input = new InputFile(path);
-        var (layout, first) = ReadHead(input, path);
-        if (first.IsEmpty) return layout;
-        var block = new RowBlock(schema.DenseFeatures.Count, schema.SparseFeatures.Count);
+        var buffer = new byte[1 << 20];
+        int filled = FillFrom(input.Content, buffer, 0);
+        var (layout, dataStart) = Head(buffer.AsSpan(0, filled), path);
+        var rows = buffer.AsSpan(dataStart, filled - dataStart);
+        int end = rows.IndexOf((byte)'\n');
+        var first = end < 0 ? rows : rows[..(end + 1)];
         // The first data row must have the declared columns before any work starts; bad values are the run's concern.
-        var parser = new DelimitedLineParser(layout, path, schema.Source.Format);
-        parser.ParseLines(first.Span, schema.Source.Header ? 2 : 1, 0, block, new BadRows(skip: false));
+        var block = new RowBlock(layout.DenseColumns.Length, layout.SparseColumns.Length);
+        new DelimitedLineParser(layout, path, LineFormat, rewriter).ParseLines(first, schema.Source.Header ? 2 : 1, 0, block, new BadRows(skip: false));
         return layout;
     }
 
@@ -32,24 +44,9 @@ public sealed class DelimitedSource : IRowSource
     {
         var buffer = new byte[ChunkSize];
         int filled = FillFrom(input.Content, buffer, 0);
-        if (filled == 0) throw new DataException($"{input.Path}: the file is empty; expected {(schema.Source.Header ? "a header and " : "")}at least one row");
-        long line = 1;
-        int start = 0;
-        ColumnLayout layout;
-        if (schema.Source.Header)
-        {
-            int end = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
-            if (end < 0) end = filled;
-            layout = ColumnLayout.Resolve(schema, DelimitedLineParser.HeaderNames(buffer.AsSpan(0, end), schema.Source.Format), input.Path);
-            start = Math.Min(end + 1, filled);
-            line = 2;
-        }
-        else
-        {
-            layout = ColumnLayout.Resolve(schema, schema.PositionalColumns(), input.Path);
-        }
-
-        var workers = Enumerable.Range(0, parts).Select(_ => new Worker(layout, input.Path, schema.Source.Format, bad.Skip)).ToArray();
+        var (layout, start) = Head(buffer.AsSpan(0, filled), input.Path);
+        long line = schema.Source.Header ? 2 : 1;
+        var workers = Enumerable.Range(0, parts).Select(_ => new Worker(new DelimitedLineParser(layout, input.Path, LineFormat, rewriter), layout, bad.Skip)).ToArray();
         long row = firstRow;
         bool rowsSeen = false;
         while (true)
@@ -67,7 +64,7 @@ public sealed class DelimitedSource : IRowSource
             if (complete > 0)
             {
                 rowsSeen = true;
-                var lines = ParseParallel(buffer, start, complete, line, row, workers, bad, sink);
+                long lines = ParseParallel(buffer, start, complete, line, row, workers, bad, sink);
                 line += lines;
                 row += lines;
             }
@@ -84,21 +81,15 @@ public sealed class DelimitedSource : IRowSource
     /// <summary>Data rows (good and bad) the last <see cref="Read"/> went through.</summary>
     public long RowsRead { get; private set; }
 
-    private (ColumnLayout Layout, ReadOnlyMemory<byte> FirstLine) ReadHead(InputFile input, string path)
+    /// <summary>The column layout (from the header, or the dataset's positional columns) and where the data rows start.</summary>
+    private (ColumnLayout Layout, int DataStart) Head(ReadOnlySpan<byte> start, string path)
     {
-        var buffer = new byte[1 << 20];
-        int filled = FillFrom(input.Content, buffer, 0);
-        if (filled == 0) throw new DataException($"{path}: the file is empty; expected {(schema.Source.Header ? "a header and " : "")}at least one row");
-        ReadOnlyMemory<byte> text = buffer.AsMemory(0, filled);
-        var layout = ColumnLayout.Resolve(schema, schema.PositionalColumns(), path);
-        if (schema.Source.Header)
-        {
-            int end = text.Span.IndexOf((byte)'\n');
-            layout = ColumnLayout.Resolve(schema, DelimitedLineParser.HeaderNames(text.Span[..(end < 0 ? filled : end)], schema.Source.Format), path);
-            text = end < 0 ? ReadOnlyMemory<byte>.Empty : text[(end + 1)..];
-        }
-        int lineEnd = text.Span.IndexOf((byte)'\n');
-        return (layout, lineEnd < 0 ? text : text[..(lineEnd + 1)]);
+        if (start.IsEmpty) throw new DataException($"{path}: the file is empty; expected {(schema.Source.Header ? "a header and " : "")}at least one row");
+        if (!schema.Source.Header) return (ColumnLayout.Resolve(schema, schema.PositionalColumns(), path), 0);
+        int end = start.IndexOf((byte)'\n');
+        if (end < 0) end = start.Length;
+        var names = DelimitedLineParser.HeaderNames(start[..end], schema.Source.Format);
+        return (ColumnLayout.Resolve(schema, names, path), Math.Min(end + 1, start.Length));
     }
 
     /// <summary>Parses buffer[start, start + length) in parts; returns the number of lines.</summary>
@@ -145,9 +136,8 @@ public sealed class DelimitedSource : IRowSource
     }
 
     /// <summary>One part's parser, block and bad-row report, reused across chunks.</summary>
-    private sealed class Worker(ColumnLayout layout, string file, DataFormat format, bool skip)
+    private sealed class Worker(DelimitedLineParser parser, ColumnLayout layout, bool skip)
     {
-        private readonly DelimitedLineParser parser = new(layout, file, format);
         private readonly RowBlock block = new(layout.DenseColumns.Length, layout.SparseColumns.Length);
         private BadRows bad = new(skip);
         private DataException? error;
