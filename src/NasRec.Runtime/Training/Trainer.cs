@@ -22,7 +22,6 @@ public sealed class Trainer : IDisposable
     private readonly TrainingStep step;
     private readonly LearningRateSchedule schedule;
     private TrainingPosition position = TrainingPosition.Start;
-    private long lastValidatedStep = -1;
 
     public Trainer(nn.Module<Tensor, Tensor, Tensor> model, ModelSource source, TrainingSettings settings, TrainingData data, RunFolder run, Device device)
     {
@@ -101,11 +100,12 @@ public sealed class Trainer : IDisposable
             }
         }
         double samplesPerSecond = samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        bool interrupted = cancel.IsCancellationRequested && position.Step < TotalSteps && !stoppedEarly;
+        if (!interrupted && UsesValidation && !EvaluatedAtThisStep()) Validate();
         SaveLast();
-        if (cancel.IsCancellationRequested && position.Step < TotalSteps && !stoppedEarly)
+        if (interrupted)
             return new TrainingResult(position.Step, true, false, position.BestStep, position.BestValidation, null, samplesPerSecond, run.LastCheckpoint);
 
-        if (UsesValidation && !EvaluatedAtThisStep()) stoppedEarly |= Validate();
         var tested = UsesValidation && position.BestStep is not null ? run.BestCheckpoint : run.LastCheckpoint;
         if (tested == run.BestCheckpoint) Checkpoint.Load(tested, model, optimizer: null);
         var test = Evaluator.Evaluate(model, data.Test(), device);
@@ -131,6 +131,7 @@ public sealed class Trainer : IDisposable
     {
         var metrics = Evaluator.Evaluate(model, data.Validation!(), device);
         run.Log("val", position.Step, MetricValues(metrics));
+        position = position with { ValidatedStep = position.Step };
         if (position.BestValidation is null || metrics.Logloss < position.BestValidation.Logloss)
         {
             position = position with { BestValidation = metrics, BestStep = position.Step, EvaluationsWithoutImprovement = 0 };
@@ -140,11 +141,10 @@ public sealed class Trainer : IDisposable
         {
             position = position with { EvaluationsWithoutImprovement = position.EvaluationsWithoutImprovement + 1 };
         }
-        lastValidatedStep = position.Step;
         return position.EvaluationsWithoutImprovement >= (settings.Patience ?? int.MaxValue);
     }
 
-    private bool EvaluatedAtThisStep() => lastValidatedStep == position.Step;
+    private bool EvaluatedAtThisStep() => position.ValidatedStep == position.Step;
 
     private void SaveLast() => Checkpoint.Save(run.LastCheckpoint, Header(), model, step.Optimizer);
 

@@ -32,8 +32,9 @@ public sealed record TrainingSettings(
 /// <param name="Step">Steps done (partial batches included, as the reference counts them).</param>
 /// <param name="BatchInEpoch">Batches of <paramref name="Epoch"/> already consumed.</param>
 /// <param name="EvaluationsWithoutImprovement">For <see cref="TrainingSettings.Patience"/>.</param>
+/// <param name="ValidatedStep">The step of the last validation, so that a resumed run does not repeat it.</param>
 public sealed record TrainingPosition(
-    long Step, int Epoch, long BatchInEpoch, BinaryMetrics? BestValidation, long? BestStep, int EvaluationsWithoutImprovement)
+    long Step, int Epoch, long BatchInEpoch, BinaryMetrics? BestValidation, long? BestStep, int EvaluationsWithoutImprovement, long? ValidatedStep)
 {
-    public static TrainingPosition Start { get; } = new(0, 0, 0, null, null, 0);
+    public static TrainingPosition Start { get; } = new(0, 0, 0, null, null, 0, null);
 }
