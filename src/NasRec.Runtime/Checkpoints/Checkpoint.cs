@@ -16,7 +16,7 @@ public static class Checkpoint
     private const string Magic = "NASRECCK";
     private const int FormatVersion = 1;
 
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = new();
 
     public static void Save(string path, CheckpointHeader header, nn.Module model, RowSparseAdagrad? optimizer)
     {
