@@ -19,6 +19,10 @@ public static class NasRecCommand
             DataCommand.Create(),
             ImportCommand.Create(),
             InspectCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            ExportWeightsCommand.Create(),
+            BenchCommand.Create(),
         };
     }
 }

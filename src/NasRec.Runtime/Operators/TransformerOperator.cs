@@ -15,7 +15,7 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
 
     private readonly Linear token_projection;
     private readonly LayerNorm? token_norm;
-    private readonly MultiheadAttention attention;
+    private readonly SelfAttention attention;
     private readonly LayerNorm norm1;
     private readonly Linear feed_forward1;
     private readonly Linear feed_forward2;
@@ -28,11 +28,9 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
-        if (embeddingDim % heads != 0)
-            throw new ArgumentException($"The embedding dim {embeddingDim} is not divisible by {heads} heads.", nameof(heads));
         token_projection = nn.Linear(inTokens, tokens, hasBias: !layerNorm);
         token_norm = LayerNorms.CreateIf(layerNorm, tokens);
-        attention = nn.MultiheadAttention(embeddingDim, heads);
+        attention = new SelfAttention(embeddingDim, heads);
         // The encoder's own norms exist even with layer norm off.
         norm1 = CreateEncoderNorm(embeddingDim);
         feed_forward1 = nn.Linear(embeddingDim, embeddingDim, hasBias: true);
@@ -45,10 +43,7 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = TokenAxis.Project(token_projection, token_norm, sparseIn);
-        // LibTorch's MultiheadAttention is sequence-first: [S, B, E].
-        var sequenceFirst = h.transpose(0, 1);
-        var (attended, _) = attention.call(sequenceFirst, sequenceFirst, sequenceFirst, null, false, null);
-        var u = norm1.call(attended.transpose(0, 1) + h);
+        var u = norm1.call(attention.call(h) + h);
         var f = feed_forward2.call(nn.functional.relu(feed_forward1.call(u)));
         return norm2.call(u + f).MoveToOuterDisposeScope();
     }

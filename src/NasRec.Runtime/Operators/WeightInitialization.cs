@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Operators;
 public static class WeightInitialization
 {
     /// <summary>
-    /// Linear: Xavier-uniform weight, zero bias. MultiheadAttention: Xavier-uniform matrices, zero vectors.
+    /// Linear: Xavier-uniform weight, zero bias. Attention: Xavier-uniform matrices, zero vectors.
     /// Embedding: Xavier-normal table. LayerNorms are left as built (so the transformer's stay at 0.17).
     /// </summary>
     public static void Apply(Module module)
@@ -27,8 +27,9 @@ public static class WeightInitialization
                 init.xavier_uniform_(linear.weight!);
                 if (linear.bias is not null) init.zeros_(linear.bias);
                 break;
-            case MultiheadAttention attention:
-                foreach (var (_, parameter) in attention.named_parameters())
+            // The out-projection is a Linear child, initialised by the case above: the same rule.
+            case SelfAttention attention:
+                foreach (var (_, parameter) in attention.named_parameters(recurse: false))
                 {
                     if (parameter.dim() > 1) init.xavier_uniform_(parameter);
                     else init.zeros_(parameter);

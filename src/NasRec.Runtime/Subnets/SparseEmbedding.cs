@@ -8,6 +8,9 @@ namespace NasRec.Runtime.Subnets;
 /// The embedding tables of all sparse features, stored as one <c>[Σ rows, E]</c> parameter with a
 /// row offset per feature, so a batch is one gather instead of one lookup per feature. Maps ids
 /// <c>[B, features]</c> (each in 0..rows_j-1) to tokens <c>[B, features, E]</c>.
+/// With <see cref="RowSparseGradients"/> on, a forward that records gradients reads the batch's distinct rows into
+/// a leaf tensor of their own (<see cref="Touched"/>): backward then yields a <c>[distinct rows, E]</c> gradient,
+/// duplicates summed, and the table itself never gets a dense <c>[Σ rows, E]</c> gradient.
 /// </summary>
 public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
 {
@@ -26,6 +29,22 @@ public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
     }
 
     public long EmbeddingDim => weight.shape[1];
+
+    /// <summary>The fused table <c>[Σ rows, E]</c>.</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>Set by the row-sparse optimizer, which owns the update of <see cref="Weight"/>.</summary>
+    public bool RowSparseGradients { get; set; }
+
+    /// <summary>The rows the last recording forward read (row-sparse mode only); the optimizer consumes them.</summary>
+    public TouchedRows? Touched { get; private set; }
+
+    /// <summary>Releases <see cref="Touched"/> once the step that needed it is done.</summary>
+    public void ReleaseTouched()
+    {
+        Touched?.Dispose();
+        Touched = null;
+    }
 
     public IReadOnlyList<long> TableSizes => rows;
 
@@ -50,12 +69,29 @@ public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var flat = (ids + offsets.On(ids.device)).view(-1);
-        return weight.index_select(0, flat).view(ids.shape[0], ids.shape[1], EmbeddingDim).MoveToOuterDisposeScope();
+        var tokens = RowSparseGradients && is_grad_enabled() ? GatherTouched(flat) : weight.index_select(0, flat);
+        return tokens.view(ids.shape[0], ids.shape[1], EmbeddingDim).MoveToOuterDisposeScope();
+    }
+
+    private Tensor GatherTouched(Tensor flat)
+    {
+        var (unique, inverse, _) = flat.unique(sorted: true, return_inverse: true);
+        Tensor rows;
+        using (no_grad()) rows = weight.index_select(0, unique);
+        rows.requires_grad_(true);
+        ReleaseTouched();
+        Touched = new TouchedRows(unique.DetachFromDisposeScope(), rows.DetachFromDisposeScope());
+        // index_select's backward sums the gradients of repeated ids into their one row.
+        return rows.index_select(0, inverse!);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) offsets.Dispose();
+        if (disposing)
+        {
+            offsets.Dispose();
+            ReleaseTouched();
+        }
         base.Dispose(disposing);
     }
 

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NasRec.Cli.Output;
+using NasRec.Models;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace NasRec.Cli.Commands;
+
+/// <summary>
+/// <c>nasrec bench train</c>: training and inference samples/s of the six released models, each measured in the same
+/// run against a plain TorchSharp loop over the same model (<see cref="BenchPlainLoop"/>), so that the ratio holds on a
+/// noisy machine; and the time of the metrics over a split-sized score vector.
+/// </summary>
+internal static class BenchCommand
+{
+    private sealed record Released(string Name, string Dataset, Func<long?, nn.Module<Tensor, Tensor, Tensor>> Create, IReadOnlyList<long> TableSizes, int DenseFeatures);
+
+    private static readonly Released[] Models =
+    {
+        new(nameof(CriteoNasRecNetSmall), "Criteo", cap => new CriteoNasRecNetSmall(cap), CriteoNasRecNetSmall.TableSizes, CriteoDataset.DenseFeatureCount),
+        new(nameof(CriteoNasRecNetFull), "Criteo", cap => new CriteoNasRecNetFull(cap), CriteoNasRecNetFull.TableSizes, CriteoDataset.DenseFeatureCount),
+        new(nameof(AvazuNasRecNetSmall), "Avazu", cap => new AvazuNasRecNetSmall(cap), AvazuNasRecNetSmall.TableSizes, AvazuDataset.DenseFeatureCount),
+        new(nameof(AvazuNasRecNetFull), "Avazu", cap => new AvazuNasRecNetFull(cap), AvazuNasRecNetFull.TableSizes, AvazuDataset.DenseFeatureCount),
+        new(nameof(KddNasRecNetSmall), "Kdd", cap => new KddNasRecNetSmall(cap), KddNasRecNetSmall.TableSizes, KddDataset.DenseFeatureCount),
+        new(nameof(KddNasRecNetFull), "Kdd", cap => new KddNasRecNetFull(cap), KddNasRecNetFull.TableSizes, KddDataset.DenseFeatureCount),
+    };
+
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--models") { Description = "Models to measure (default: the six released ones)", AllowMultipleArgumentsPerToken = true }
+            .AcceptOnlyFromAmong(Models.Select(m => m.Name).ToArray());
+        var tables = new Option<string>("--tables") { Description = "capped (the search cap), full, or both", DefaultValueFactory = _ => "both" }
+            .AcceptOnlyFromAmong("capped", "full", "both");
+        var capRows = new Option<long>("--cap-rows") { Description = "Rows per table when capped", DefaultValueFactory = _ => 500_000 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per side and round", DefaultValueFactory = _ => 20 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps per side first", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds alternating the two sides", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads") { Description = "libtorch CPU threads", DefaultValueFactory = _ => 2 };
+        var inferenceBatch = new Option<int>("--inference-batch") { DefaultValueFactory = _ => 4096, Description = "Batch size of the inference measurement" };
+        var aucRows = new Option<int>("--auc-rows") { DefaultValueFactory = _ => 4_500_000, Description = "Scores in the metrics measurement (Criteo's test split: 4.5M)" };
+
+        var train = new Command("train",
+            "Training samples/s (batch 256, KDD 512) of the released models with capped and full tables, inference samples/s at a large " +
+            "batch (capped tables), each beside a plain TorchSharp loop over the same model (one nn.Embedding per table, dense gradients, " +
+            "TorchSharp's Adagrad, clipping) measured in the same run; then the time of the metrics over a test-split-sized score vector.")
+        {
+            models, tables, capRows, steps, warmup, rounds, threads, inferenceBatch, aucRows,
+        };
+        train.SetAction(CommandAction.Of((r, stdout, stderr) =>
+        {
+            set_num_threads(r.GetValue(threads));
+            var chosen = r.GetValue(models) is { Length: > 0 } names ? Models.Where(m => names.Contains(m.Name)).ToArray() : Models;
+            var caps = r.GetValue(tables) switch
+            {
+                "capped" => new long?[] { r.GetValue(capRows) },
+                "full" => new long?[] { null },
+                _ => new long?[] { r.GetValue(capRows), null },
+            };
+            var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
+            stdout.WriteLine($"Training, {get_num_threads()} threads: samples/s of our step and of the plain TorchSharp loop, measured alternately.");
+            var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
+            foreach (var cap in caps)
+            {
+                foreach (var model in chosen)
+                {
+                    stderr.WriteLine($"training {model.Name}, {(cap is null ? "full tables" : $"tables capped at {cap:N0}")}");
+                    var (ours, plain) = Training(model, cap, timing);
+                    training.Add(model.Name, cap is null ? "full" : $"{cap:N0}", BatchSize(model).ToString(), $"{ours:N0}", $"{plain:N0}", $"{ours / plain:F2}×");
+                }
+            }
+            stdout.Write(training);
+
+            int batch = r.GetValue(inferenceBatch);
+            stdout.WriteLine($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:");
+            var inference = new TextTable(new("model"), new("ours", true), new("plain", true), new("ratio", true));
+            foreach (var model in chosen)
+            {
+                stderr.WriteLine($"inference {model.Name}");
+                var (ours, plain) = Inference(model, r.GetValue(capRows), batch, timing);
+                inference.Add(model.Name, $"{ours:N0}", $"{plain:N0}", $"{ours / plain:F2}×");
+            }
+            stdout.Write(inference);
+
+            var (auc, all) = Metrics(r.GetValue(aucRows));
+            stdout.WriteLine($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s");
+            return 0;
+        }));
+        return new Command("bench", "Benchmarks (run them on an otherwise idle machine).") { train };
+    }
+
+    private sealed record Timing(int Warmup, int Steps, int Rounds);
+
+    private static int BatchSize(Released model) => RecipeDefaults.For(model.Dataset, model.Name.Contains("Small") ? "NasRecSmall" : "NasRecFull").BatchSize;
+
+    private static (double Ours, double Plain) Training(Released model, long? cap, Timing timing)
+    {
+        int size = BatchSize(model);
+        var batches = Batches(model, cap, size);
+        using var ourModel = model.Create(cap);
+        using var step = new TrainingStep(ourModel, CPU, new StepSettings());
+        using var plainModel = model.Create(cap);
+        using var plainLoop = new BenchPlainLoop(plainModel, 0.01);
+        int next = 0;
+        Batch Next() => batches[next++ % batches.Length];
+        for (int i = 0; i < timing.Warmup; i++) step.Run(Next(), 0.01);
+        for (int i = 0; i < timing.Warmup; i++) plainLoop.Step(Next());
+        var (ours, plain) = (TimeSpan.Zero, TimeSpan.Zero);
+        for (int round = 0; round < timing.Rounds; round++)
+        {
+            ours += Time(timing.Steps, () => step.Run(Next(), 0.01));
+            plain += Time(timing.Steps, () => plainLoop.Step(Next()));
+        }
+        double samples = (double)timing.Steps * timing.Rounds * size;
+        return (samples / ours.TotalSeconds, samples / plain.TotalSeconds);
+    }
+
+    private static (double Ours, double Plain) Inference(Released model, long cap, int size, Timing timing)
+    {
+        var batches = Batches(model, cap, size);
+        using var ourModel = model.Create(cap);
+        using var plainModel = model.Create(cap);
+        using var plainLoop = new BenchPlainLoop(plainModel, 0.01);
+        int next = 0;
+        void Forward(nn.Module<Tensor, Tensor, Tensor> m)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var batch = batches[next++ % batches.Length];
+            m.call(batch.Dense, batch.Sparse);
+        }
+        for (int i = 0; i < timing.Warmup; i++) { Forward(ourModel); Forward(plainModel); }
+        var (ours, plain) = (TimeSpan.Zero, TimeSpan.Zero);
+        for (int round = 0; round < timing.Rounds; round++)
+        {
+            ours += Time(timing.Steps, () => Forward(ourModel));
+            plain += Time(timing.Steps, () => Forward(plainModel));
+        }
+        double samples = (double)timing.Steps * timing.Rounds * size;
+        return (samples / ours.TotalSeconds, samples / plain.TotalSeconds);
+    }
+
+    private static (TimeSpan Auc, TimeSpan All) Metrics(int rows)
+    {
+        var random = new Random(1);
+        var logits = new float[rows];
+        var labels = new float[rows];
+        var scores = new float[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            logits[i] = (float)(random.NextDouble() * 8 - 5);
+            scores[i] = 1f / (1f + MathF.Exp(-logits[i]));
+            labels[i] = random.NextDouble() < scores[i] ? 1 : 0;
+        }
+        var auc = Time(1, () => RocAuc.Compute(scores, labels));
+        var all = Time(1, () => BinaryMetrics.Compute(logits, labels));
+        return (auc, all);
+    }
+
+    /// <summary>Eight seeded batches with ids drawn uniformly per table.</summary>
+    private static Batch[] Batches(Released model, long? cap, int size)
+    {
+        var generator = new Generator(7);
+        return Enumerable.Range(0, 8).Select(_ =>
+        {
+            var ids = stack(model.TableSizes.Select(rows => randint(Math.Min(rows, cap ?? rows), new long[] { size }, generator: generator)).ToArray(), 1);
+            var dense = rand(new long[] { size, model.DenseFeatures }, generator: generator);
+            var label = rand(new long[] { size, 1 }, generator: generator).lt(0.25).to(float32);
+            return new Batch(dense, ids, label);
+        }).ToArray();
+    }
+
+    private static TimeSpan Time(int count, Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++) action();
+        return clock.Elapsed;
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json;
+using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Training;
+
+namespace NasRec.Cli.Commands;
+
+/// <summary><c>nasrec evaluate</c>: the metrics of a checkpoint on one split of a prepared store (spec §5.3).</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { HelpName = "file.ckpt", Description = "A checkpoint written by nasrec train", Required = true }.AcceptExistingOnly();
+        var data = TrainingOptions.Data();
+        var split = new Option<string>("--split") { Description = "The split to evaluate", DefaultValueFactory = _ => "test" }
+            .AcceptOnlyFromAmong("train", "val", "test", "trainval");
+        var device = TrainingOptions.Device();
+        var threads = TrainingOptions.Threads();
+        var json = TrainingOptions.Json();
+
+        var command = new Command("evaluate", "Evaluates a checkpoint on a split: logloss, exact ROC-AUC, normalized entropy, accuracy, calibration.")
+        {
+            checkpoint, data, split, device, threads, json,
+        };
+        command.SetAction(CommandAction.Of((r, stdout, _) =>
+        {
+            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var path = r.GetRequiredValue(checkpoint).FullName;
+            var model = TrainingModel.Build(Checkpoint.ReadHeader(path).Model, targetDevice);
+            using var module = model.Module;
+            Checkpoint.Load(path, module, optimizer: null);
+            using var store = TrainingOptions.OpenStore(r.GetRequiredValue(data), model);
+            var splitName = r.GetValue(split)!;
+            var metrics = Evaluator.Evaluate(module, StoreTrainingData.Evaluation(store, ParseSplit(splitName), model.TableSizes), targetDevice);
+            stdout.WriteLine(r.GetValue(json)
+                ? JsonSerializer.Serialize(new { split = splitName, checkpoint = path, metrics.Count, metrics.Logloss, metrics.Auc, ne = metrics.NormalizedEntropy, metrics.Accuracy, metrics.Calibration },
+                    new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase })
+                : $"{splitName}: {TrainingOptions.Describe(metrics)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static DataSplit ParseSplit(string name) => name switch
+    {
+        "train" => DataSplit.Train,
+        "val" => DataSplit.Val,
+        "trainval" => DataSplit.TrainVal,
+        _ => DataSplit.Test,
+    };
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Metrics;
+using static TorchSharp.torch;
+
+namespace NasRec.Cli.Commands;
+
+/// <summary>Options and helpers that train, evaluate and bench share.</summary>
+internal static class TrainingOptions
+{
+    public static Option<string> Device() => new Option<string>("--device")
+    {
+        Description = "Where to compute: cpu, cuda, or auto (cuda when available)",
+        DefaultValueFactory = _ => "auto",
+    }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+
+    public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
+
+    public static Option<DirectoryInfo> Data() => new Option<DirectoryInfo>("--data")
+    {
+        HelpName = "store", Description = "A prepared data store (nasrec data prepare)", Required = true,
+    }.AcceptExistingOnly();
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text" };
+
+    /// <summary>Applies --threads and resolves --device.</summary>
+    public static Device Setup(string device, int? threads)
+    {
+        if (threads is int count)
+        {
+            if (count < 1) throw new CommandException("--threads must be at least 1");
+            set_num_threads(count);
+        }
+        return device switch
+        {
+            "cpu" => CPU,
+            "cuda" when !cuda.is_available() => throw new CommandException("--device cuda: no CUDA device is available (this build uses TorchSharp-cpu unless built with -p:NasRecTorchPackage=TorchSharp-cuda-linux)"),
+            "cuda" => CUDA,
+            _ => cuda.is_available() ? CUDA : CPU,
+        };
+    }
+
+    /// <summary>Opens a store, checking it holds the features the model reads.</summary>
+    public static DataStore OpenStore(DirectoryInfo directory, TrainingModel model)
+    {
+        var store = DataStore.Open(directory.FullName);
+        var schema = store.Schema;
+        var dataset = model.Dataset;
+        if (schema.DenseFeatures.Count != dataset.DenseFeatures.Count || schema.SparseFeatures.Count != dataset.SparseFeatures.Count)
+        {
+            store.Dispose();
+            throw new CommandException(
+                $"{directory.FullName} holds dataset '{schema.Name}' ({schema.DenseFeatures.Count} dense, {schema.SparseFeatures.Count} sparse features); " +
+                $"the model reads '{dataset.Name}' ({dataset.DenseFeatures.Count} dense, {dataset.SparseFeatures.Count} sparse)");
+        }
+        return store;
+    }
+
+    public static string Describe(BinaryMetrics m) =>
+        $"logloss {m.Logloss:F5}  AUC {m.Auc:F5}  NE {m.NormalizedEntropy:F4}  accuracy {m.Accuracy:F4}  calibration {m.Calibration:F3}  ({m.Count:N0} rows)";
+}

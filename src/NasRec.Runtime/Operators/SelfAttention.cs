@@ -1,0 +1,44 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>
+/// Multi-head self-attention with the parameters and state-dict names of PyTorch's <c>nn.MultiheadAttention</c>
+/// (<c>in_proj_weight [3E, E]</c>, <c>in_proj_bias</c>, <c>out_proj</c>) and its arithmetic, batch-first:
+/// <c>[B, S, E]</c> → <c>[B, S, E]</c>. The heads attend through libtorch's fused
+/// <c>scaled_dot_product_attention</c>: with the reference's 8 heads of width 2 the unfused form's
+/// <c>[B·H, S, S]</c> scores and softmax, written and read back several times, dominate the cost.
+/// </summary>
+public sealed class SelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter in_proj_weight;
+    private readonly Parameter in_proj_bias;
+    private readonly Linear out_proj;
+    private readonly long heads;
+
+    public SelfAttention(long embeddingDim, long heads) : base(nameof(SelfAttention))
+    {
+        if (embeddingDim % heads != 0)
+            throw new ArgumentException($"The embedding dim {embeddingDim} is not divisible by {heads} heads.", nameof(heads));
+        this.heads = heads;
+        in_proj_weight = new Parameter(empty(3 * embeddingDim, embeddingDim));
+        in_proj_bias = new Parameter(zeros(3 * embeddingDim));
+        out_proj = nn.Linear(embeddingDim, embeddingDim);
+        RegisterComponents();
+        // PyTorch's own initialisation; WeightInitialization (spec §2.7) overrides it in every model.
+        using (no_grad()) nn.init.xavier_uniform_(in_proj_weight);
+    }
+
+    public override Tensor forward(Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        long batch = tokens.shape[0], length = tokens.shape[1], width = tokens.shape[2];
+        // [B, S, 3E] → [3, B, H, S, E/H]: queries, keys and values per head.
+        var qkv = nn.functional.linear(tokens, in_proj_weight, in_proj_bias)
+            .view(batch, length, 3, heads, width / heads)
+            .permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2]);
+        return out_proj.call(attended.transpose(1, 2).reshape(batch, length, width)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,131 @@
+using NasRec.Runtime.Subnets;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Optim;
+
+/// <summary>
+/// Adagrad as the reference configures it (spec §5.1: eps 1e-2, initial accumulator 0, no decay) over all of a
+/// model's parameters, <c>G += g²; θ -= lr · g / (√G + eps)</c>, with global-norm clipping. Its
+/// <see cref="SparseEmbedding"/> tables are updated row-sparsely: only the rows a batch read have their gradient,
+/// accumulator and weight touched. Rows a batch did not read have a zero gradient in the reference's dense update,
+/// which leaves their accumulator and weight unchanged, so the result is the same.
+/// </summary>
+public sealed class RowSparseAdagrad : IDisposable
+{
+    public const double Epsilon = 1e-2;
+
+    /// <summary>Clipping adds this to the norm before dividing, as <c>clip_grad_norm_</c> does.</summary>
+    private const double ClipEpsilon = 1e-6;
+
+    private readonly nn.Module model;
+    private readonly List<DenseSlot> dense = new();
+    private readonly List<TableSlot> tables = new();
+
+    public RowSparseAdagrad(nn.Module model)
+    {
+        this.model = model;
+        var tableHandles = new HashSet<IntPtr>();
+        foreach (var (name, module) in model.named_modules())
+        {
+            if (module is not SparseEmbedding embedding) continue;
+            embedding.RowSparseGradients = true;
+            tableHandles.Add(embedding.Weight.Handle);
+            tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, zeros_like(embedding.Weight).DetachFromDisposeScope()));
+        }
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (!parameter.requires_grad || tableHandles.Contains(parameter.Handle)) continue;
+            dense.Add(new DenseSlot(name, parameter, zeros_like(parameter).DetachFromDisposeScope()));
+        }
+    }
+
+    /// <summary>The accumulators <c>G</c> by parameter name, for checkpoints (live tensors: load into them in place).</summary>
+    public IEnumerable<(string Name, Tensor Accumulator)> Accumulators =>
+        dense.Select(slot => (slot.Name, slot.Accumulator)).Concat(tables.Select(slot => (slot.Name, slot.Accumulator)));
+
+    /// <summary><c>Σ ‖W‖²</c> over the weights an L2 penalty covers: matrices and the embedding rows this batch read.</summary>
+    public Tensor SquaredWeights()
+    {
+        var terms = dense.Where(slot => slot.Parameter.dim() > 1).Select(slot => slot.Parameter.square().sum())
+            .Concat(tables.Select(slot => Touched(slot).Rows.square().sum()));
+        return stack(terms.ToArray()).sum();
+    }
+
+    /// <summary>
+    /// Scales every gradient by <c>maxNorm / (‖g‖ + 1e-6)</c> when that is below 1, where ‖g‖ is the L2 norm over all
+    /// gradients (the touched rows' gradient has the norm of the dense one). Returns ‖g‖.
+    /// </summary>
+    public Tensor ClipGradientNorm(double maxNorm)
+    {
+        var gradients = Gradients().ToArray();
+        var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
+        var scale = (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0);
+        foreach (var gradient in gradients) gradient.mul_(scale);
+        return norm;
+    }
+
+    public void Step(double learningRate)
+    {
+        using var noGrad = no_grad();
+        foreach (var slot in dense)
+        {
+            using var gradient = slot.Parameter.grad;
+            if (gradient is null) continue;
+            slot.Accumulator.addcmul_(gradient, gradient, 1);
+            slot.Parameter.addcdiv_(gradient, slot.Accumulator.sqrt().add_(Epsilon), -learningRate);
+        }
+        foreach (var slot in tables)
+        {
+            var touched = Touched(slot);
+            using var gradient = touched.Rows.grad;
+            if (gradient is null) continue;
+            var accumulator = slot.Accumulator.index_select(0, touched.Ids).addcmul_(gradient, gradient, 1);
+            slot.Accumulator.index_copy_(0, touched.Ids, accumulator);
+            // Rows holds the values the forward read, which no one has changed since.
+            var rows = touched.Rows.detach().addcdiv_(gradient, accumulator.sqrt().add_(Epsilon), -learningRate);
+            slot.Table.Weight.index_copy_(0, touched.Ids, rows);
+        }
+    }
+
+    /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>
+    public void ZeroGradients()
+    {
+        model.zero_grad();
+        foreach (var slot in tables) slot.Table.ReleaseTouched();
+    }
+
+    public void Dispose()
+    {
+        foreach (var slot in dense) slot.Accumulator.Dispose();
+        foreach (var slot in tables)
+        {
+            slot.Accumulator.Dispose();
+            slot.Table.ReleaseTouched();
+        }
+    }
+
+    private IEnumerable<Tensor> Gradients()
+    {
+        foreach (var slot in dense)
+        {
+            var gradient = slot.Parameter.grad;
+            if (gradient is not null) yield return gradient;
+        }
+        foreach (var slot in tables)
+        {
+            var gradient = Touched(slot).Rows.grad;
+            if (gradient is not null) yield return gradient;
+        }
+    }
+
+    private static TouchedRows Touched(TableSlot slot) =>
+        slot.Table.Touched ?? throw new InvalidOperationException(
+            $"Embedding '{slot.Name}' has no touched rows: run a forward with gradients enabled before the optimizer.");
+
+    private static string Prefixed(string module, string parameter) => module.Length == 0 ? parameter : module + "." + parameter;
+
+    private sealed record DenseSlot(string Name, Parameter Parameter, Tensor Accumulator);
+
+    private sealed record TableSlot(string Name, SparseEmbedding Table, Tensor Accumulator);
+}

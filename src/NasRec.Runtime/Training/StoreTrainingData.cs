@@ -1,0 +1,34 @@
+using NasRec.Runtime.Data;
+
+namespace NasRec.Runtime.Training;
+
+/// <summary>A run's batches from a prepared <see cref="DataStore"/>.</summary>
+public static class StoreTrainingData
+{
+    /// <param name="reference">The reference recipe: trainval in round-robin shard order, no validation. Otherwise
+    /// train (shuffled per epoch when <paramref name="shuffle"/>), val and test.</param>
+    public static TrainingData Create(DataStore store, int batchSize, IReadOnlyList<long> tableSizes, bool reference, bool shuffle, int seed)
+    {
+        var trainSplit = reference ? DataSplit.TrainVal : DataSplit.Train;
+        var order = reference ? BatchOrder.RoundRobinShards : shuffle ? BatchOrder.Shuffled : BatchOrder.Sequential;
+        var train = new BatchOptions(batchSize, tableSizes) { Order = order, Seed = seed };
+        long batchesPerEpoch;
+        using (var reader = store.Read(trainSplit, train)) batchesPerEpoch = reader.Batches;
+
+        return new TrainingData(
+            batchesPerEpoch,
+            (epoch, skip) => Batches(store, trainSplit, train with { Epoch = epoch, SkipBatches = skip }),
+            reference ? null : () => Evaluation(store, DataSplit.Val, tableSizes),
+            () => Evaluation(store, DataSplit.Test, tableSizes));
+    }
+
+    /// <summary>A split in stored order, in evaluation-sized batches.</summary>
+    public static IEnumerable<Batch> Evaluation(DataStore store, DataSplit split, IReadOnlyList<long> tableSizes) =>
+        Batches(store, split, new BatchOptions(RecipeDefaults.EvaluationBatchSize, tableSizes));
+
+    private static IEnumerable<Batch> Batches(DataStore store, DataSplit split, BatchOptions options)
+    {
+        using var reader = store.Read(split, options);
+        foreach (var batch in reader) yield return batch;
+    }
+}
