@@ -62,41 +62,30 @@ internal static class ArchitectureEmitter
                string.Join(", ", spec.Dataset.TableSizes(null).Select(Literals.Int)) + " };").Line();
     }
 
-    /// <summary>The submodules, in block order: (field name, constructor expression).</summary>
+    /// <summary>The submodules, in block order: (field name, type, constructor arguments).</summary>
     private static IEnumerable<(string Field, string Type, string Create)> LiveParts(ArchitectureSpec spec)
     {
         var report = spec.Report;
-        int e = report.EmbeddingDim;
         string ln = Literals.Bool(report.LayerNorm);
         string act = Literals.Enum(spec.Space.Activation);
         foreach (var b in report.Blocks)
         {
             var block = b.Block;
+            var operands = b.Operands(report.EmbeddingDim, report.LayerNorm);
             string prefix = "block" + Literals.Int(b.Index) + "_";
-            if (report.IsLive(b.Index, BlockPartKind.Dense))
+            if (report.IsLive(b.Index, BlockPartKind.Dense)) yield return Part(prefix + "dense", OperatorTraits.Of(block.Dense.Operator));
+            if (report.IsLive(b.Index, BlockPartKind.Sparse)) yield return Part(prefix + "sparse", OperatorTraits.Of(block.Sparse.Operator));
+            if (report.IsLive(b.Index, BlockPartKind.Fm)) yield return Part(prefix + "fm", OperatorTraits.Fm);
+            if (report.IsLive(b.Index, BlockPartKind.DenseToSparse)) yield return Part(prefix + "dense_to_sparse", OperatorTraits.DenseToSparse);
+
+            (string, string, string) Part(string field, OperatorTraits traits)
             {
-                yield return block.Dense.Operator switch
-                {
-                    DenseOperator.Fc => (prefix + "dense", "FcOperator", Args(b.DenseInWidth, block.Dense.Width) + ", " + ln + ", " + act),
-                    DenseOperator.DotProduct => (prefix + "dense", "DotProductOperator", Args(b.DenseInWidth, b.TokensIn, block.Dense.Width, e) + ", " + ln),
-                    DenseOperator.Sum => (prefix + "dense", "SumOperator", Args(b.LeftWidth, b.RightWidth, block.Dense.Width) + ", " + ln),
-                    DenseOperator.SigmoidGating => (prefix + "dense", "SigmoidGatingOperator", Args(b.LeftWidth, b.RightWidth, block.Dense.Width) + ", " + ln),
-                    _ => (prefix + "dense", "DenseZeros", Args(block.Dense.Width)),
-                };
+                var module = traits.Module(operands);
+                var arguments = module.Sizes.Select(Literals.Int).ToList();
+                if (module.TakesLayerNorm) arguments.Add(ln);
+                if (module.TakesActivation) arguments.Add(act);
+                return (field, module.Type, string.Join(", ", arguments));
             }
-            if (report.IsLive(b.Index, BlockPartKind.Sparse))
-            {
-                yield return block.Sparse.Operator switch
-                {
-                    SparseOperator.Transformer => (prefix + "sparse", "TransformerOperator", Args(b.TokensIn, block.Sparse.Tokens, e) + ", " + ln),
-                    SparseOperator.Efc => (prefix + "sparse", "EfcOperator", Args(b.TokensIn, block.Sparse.Tokens) + ", " + ln + ", " + act),
-                    _ => (prefix + "sparse", "SparseZeros", Args(block.Sparse.Tokens, e)),
-                };
-            }
-            if (report.IsLive(b.Index, BlockPartKind.Fm))
-                yield return (prefix + "fm", "FactorizationMachine", Args(e, block.Dense.Width) + ", " + ln);
-            if (report.IsLive(b.Index, BlockPartKind.DenseToSparse))
-                yield return (prefix + "dense_to_sparse", "DenseToSparseMerger", Args(block.Dense.Width, e) + ", " + ln);
         }
     }
 
@@ -156,8 +145,7 @@ internal static class ArchitectureEmitter
         bool sparseNode = report.IsLive(b.Index, BlockPartKind.Sparse);
         bool fm = report.IsLive(b.Index, BlockPartKind.Fm);
         bool merger = report.IsLive(b.Index, BlockPartKind.DenseToSparse);
-        // With d = 8·E the reference's merger tokens alias the dense output and see the FM added in place (spec §9.3).
-        bool mergerAfterFm = block.Fm && block.Dense.Width == 8 * e;
+        bool mergerAfterFm = block.MergerReadsFm(e);
 
         if (denseNode) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
         if (sparseNode) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
@@ -173,13 +161,16 @@ internal static class ArchitectureEmitter
         }
     }
 
-    private static string DenseArguments(Block block) => block.Dense.Operator switch
+    /// <summary>What the dense operator reads, in its forward's parameter order; one that reads nothing takes the raw input for its batch size.</summary>
+    private static string DenseArguments(Block block)
     {
-        DenseOperator.Fc => Concat("dense", block.Dense.Inputs),
-        DenseOperator.DotProduct => Concat("dense", block.Dense.Inputs) + ", " + Concat("sparse", block.Sparse.Inputs),
-        DenseOperator.Sum or DenseOperator.SigmoidGating => "dense" + Literals.Int(block.Dense.Left!.Value) + ", dense" + Literals.Int(block.Dense.Right!.Value),
-        _ => "dense0",
-    };
+        var dense = block.Dense;
+        var arguments = new List<string>();
+        if (dense.ReadsInputs) arguments.Add(Concat("dense", dense.Inputs));
+        if (dense.ReadsSparseInputs) arguments.Add(Concat("sparse", block.Sparse.Inputs));
+        if (dense.ReadsLeftRight) arguments.Add("dense" + Literals.Int(dense.Left!.Value) + ", dense" + Literals.Int(dense.Right!.Value));
+        return arguments.Count > 0 ? string.Join(", ", arguments) : "dense0";
+    }
 
     /// <summary>One connection's variable, or the concatenation of several along the feature/token axis.</summary>
     private static string Concat(string kind, IReadOnlyList<int> inputs) =>
@@ -198,5 +189,4 @@ internal static class ArchitectureEmitter
         return dense + "; " + sparse + switches;
     }
 
-    private static string Args(params long[] values) => string.Join(", ", values.Select(Literals.Int));
 }

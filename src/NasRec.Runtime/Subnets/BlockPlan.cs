@@ -16,7 +16,7 @@ internal sealed record BlockPlan(
     public static BlockPlan Create(BlockShape shape, ArchitectureReport report, bool pruned)
     {
         var block = shape.Block;
-        bool mergerAfterFm = block.Fm && block.Dense.Width == 8 * report.EmbeddingDim;
+        bool mergerAfterFm = block.MergerReadsFm(report.EmbeddingDim);
         bool Live(BlockPartKind kind) => shape.Parts.Any(p => p.Kind == kind && (p.Live || !pruned));
         bool merger = Live(BlockPartKind.DenseToSparse);
         bool denseOut = shape.DenseLive || !pruned;
