@@ -39,10 +39,11 @@ internal static class ArchitectureEmitter
         WriteFacts(w, spec);
         if (spec.Options.HasRuntime)
         {
-            var parts = LiveParts(spec).ToList();
+            var plans = report.Blocks.Select(b => BlockPlan.Create(b, report, pruned: true)).ToList();
+            var parts = BuiltParts(spec, plans).ToList();
             WriteFields(w, parts);
             WriteConstructor(w, spec, parts);
-            WriteForward(w, spec);
+            WriteForward(w, spec, plans);
         }
         w.Close();
         return w.ToString();
@@ -62,21 +63,22 @@ internal static class ArchitectureEmitter
                string.Join(", ", spec.Dataset.TableSizes(null).Select(Literals.Int)) + " };").Line();
     }
 
-    /// <summary>The submodules, in block order: (field name, type, constructor arguments).</summary>
-    private static IEnumerable<(string Field, string Type, string Create)> LiveParts(ArchitectureSpec spec)
+    /// <summary>The submodules the plans build, in block order: (field name, type, constructor arguments).</summary>
+    private static IEnumerable<(string Field, string Type, string Create)> BuiltParts(ArchitectureSpec spec, List<BlockPlan> plans)
     {
         var report = spec.Report;
         string ln = Literals.Bool(report.LayerNorm);
         string act = Literals.Enum(spec.Space.Activation);
-        foreach (var b in report.Blocks)
+        foreach (var plan in plans)
         {
+            var b = plan.Shape;
             var block = b.Block;
             var operands = b.Operands(report.EmbeddingDim, report.LayerNorm);
             string prefix = "block" + Literals.Int(b.Index) + "_";
-            if (report.IsLive(b.Index, BlockPartKind.Dense)) yield return Part(prefix + "dense", OperatorTraits.Of(block.Dense.Operator));
-            if (report.IsLive(b.Index, BlockPartKind.Sparse)) yield return Part(prefix + "sparse", OperatorTraits.Of(block.Sparse.Operator));
-            if (report.IsLive(b.Index, BlockPartKind.Fm)) yield return Part(prefix + "fm", OperatorTraits.Fm);
-            if (report.IsLive(b.Index, BlockPartKind.DenseToSparse)) yield return Part(prefix + "dense_to_sparse", OperatorTraits.DenseToSparse);
+            if (plan.Dense) yield return Part(prefix + "dense", OperatorTraits.Of(block.Dense.Operator));
+            if (plan.Sparse) yield return Part(prefix + "sparse", OperatorTraits.Of(block.Sparse.Operator));
+            if (plan.Fm) yield return Part(prefix + "fm", OperatorTraits.Fm);
+            if (plan.Merger) yield return Part(prefix + "dense_to_sparse", OperatorTraits.DenseToSparse);
 
             (string, string, string) Part(string field, OperatorTraits traits)
             {
@@ -112,51 +114,42 @@ internal static class ArchitectureEmitter
         w.Close().Line();
     }
 
-    private static void WriteForward(SourceWriter w, ArchitectureSpec spec)
+    private static void WriteForward(SourceWriter w, ArchitectureSpec spec, List<BlockPlan> plans)
     {
         var report = spec.Report;
-        int e = report.EmbeddingDim;
         w.Line("/// <summary>Logits [B, 1] for dense features [B, " + Literals.Int(report.RawDense) + "] and sparse ids [B, " + Literals.Int(report.RawTokens) + "].</summary>");
         w.Open("public override " + Tensor + " forward(" + Tensor + " dense, " + Tensor + " sparseIds)");
         w.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
         w.Line("var dense0 = dense;");
         w.Line("var sparse0 = embedding.call(sparseIds);");
-        foreach (var b in report.Blocks)
-        {
-            WriteBlock(w, b, e, report);
-        }
+        foreach (var plan in plans) WriteBlock(w, plan);
         int last = report.Blocks.Count;
         w.Line("return head.call(global::TorchSharp.torch.cat(new[] { dense" + Literals.Int(last) + ", sparse" + Literals.Int(last) + ".flatten(1) }, 1)).MoveToOuterDisposeScope();");
         w.Close();
     }
 
-    private static void WriteBlock(SourceWriter w, BlockShape b, int e, ArchitectureReport report)
+    /// <summary>One block's straight-line code, following its plan.</summary>
+    private static void WriteBlock(SourceWriter w, BlockPlan plan)
     {
-        var block = b.Block;
-        string i = Literals.Int(b.Index), next = Literals.Int(b.Index + 1), prefix = "block" + i + "_";
+        var block = plan.Shape.Block;
+        string i = Literals.Int(plan.Shape.Index), next = Literals.Int(plan.Shape.Index + 1), prefix = "block" + i + "_";
         w.Line();
-        if (b.Dead)
+        if (plan.Skipped)
         {
             w.Line("// Block " + i + " is dead: nothing reaches the head from it.");
             return;
         }
         w.Line("// Block " + i + ": " + Describe(block) + ".");
-        bool denseNode = report.IsLive(b.Index, BlockPartKind.Dense);
-        bool sparseNode = report.IsLive(b.Index, BlockPartKind.Sparse);
-        bool fm = report.IsLive(b.Index, BlockPartKind.Fm);
-        bool merger = report.IsLive(b.Index, BlockPartKind.DenseToSparse);
-        bool mergerAfterFm = block.MergerReadsFm(e);
-
-        if (denseNode) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
-        if (sparseNode) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
-        if (b.DenseLive || (merger && mergerAfterFm))
+        if (plan.Dense) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
+        if (plan.Sparse) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
+        if (plan.PostFm)
         {
-            w.Line("var dense" + next + " = denseNode" + i + (fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
+            w.Line("var dense" + next + " = denseNode" + i + (plan.Fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
         }
-        if (b.SparseLive)
+        if (plan.SparseOut)
         {
-            w.Line("var sparse" + next + " = " + (merger
-                ? "global::TorchSharp.torch.cat(new[] { sparseNode" + i + ", " + prefix + "dense_to_sparse.call(" + (mergerAfterFm ? "dense" + next : "denseNode" + i) + ") }, 1)"
+            w.Line("var sparse" + next + " = " + (plan.Merger
+                ? "global::TorchSharp.torch.cat(new[] { sparseNode" + i + ", " + prefix + "dense_to_sparse.call(" + (plan.MergerAfterFm ? "dense" + next : "denseNode" + i) + ") }, 1)"
                 : "sparseNode" + i) + ";");
         }
     }
