@@ -16,5 +16,4 @@ public sealed class BlockPlanTests
         Assert.Equal([3, 4, 5], pruned.Where(p => p.Skipped).Select(p => p.Shape.Index));
         Assert.All(unpruned, p => Assert.True(p.Dense && p.Sparse && p.DenseOut && p.SparseOut));
     }
-
 }
