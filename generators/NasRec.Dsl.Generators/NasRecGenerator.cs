@@ -52,7 +52,13 @@ public sealed class NasRecGenerator : IIncrementalGenerator
             .Select(static (names, _) => DuplicateNames.Find(names).Select(s => s.File).ToEquatableArray())
             .WithTrackingName(TrackingNames.Names);
 
-        var specs = documents
+        // Each document is validated once; its diagnostics carry node paths, not locations, so moving text keeps them cached.
+        var validated = documents
+            .Combine(catalog)
+            .Select(static (pair, _) => new ValidatedDocument(pair.Left, ArchitectureValidator.Validate(pair.Left.Document, pair.Right)))
+            .WithTrackingName(TrackingNames.Validation);
+
+        var specs = validated
             .Combine(catalog)
             .Combine(shadowed)
             .Combine(options)
@@ -63,41 +69,49 @@ public sealed class NasRecGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(parsed.Select(static (result, _) => result.Diagnostics), Report);
 
-        var validation = parsed
-            .Combine(catalog)
-            .Select(static (pair, _) => pair.Left.Document is Architecture architecture
-                ? ArchitectureValidator.Validate(architecture, pair.Right).Select(pair.Left.SourceMap.Locate).ToEquatableArray()
-                : EquatableArray<DslDiagnostic>.Empty)
-            .WithTrackingName(TrackingNames.Validation);
-        context.RegisterSourceOutput(validation, Report);
+        var validationReport = parsed
+            .Collect()
+            .Combine(validated.Collect())
+            .Select(static (pair, _) =>
+            {
+                var maps = SourceMaps(pair.Left);
+                return pair.Right.SelectMany(v => v.Diagnostics.Select(maps[v.Entry.File].Locate)).ToEquatableArray();
+            })
+            .WithTrackingName(TrackingNames.ValidationReport);
+        context.RegisterSourceOutput(validationReport, Report);
 
         var duplicates = parsed
             .Collect()
             .Select(static (results, _) =>
             {
-                var maps = results.GroupBy(r => r.File, System.StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().SourceMap, System.StringComparer.Ordinal);
+                var maps = SourceMaps(results);
                 return DuplicateNames.Find(results).Select(found => maps[found.File].Locate(found.Diagnostic)).ToEquatableArray();
             })
             .WithTrackingName(TrackingNames.Duplicates);
         context.RegisterSourceOutput(duplicates, Report);
     }
 
+    /// <summary>Each file's source map (the first of a repeated path, as the other steps take it).</summary>
+    private static Dictionary<string, SourceMap> SourceMaps(IEnumerable<ParseResult> results) =>
+        results.GroupBy(r => r.File, System.StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().SourceMap, System.StringComparer.Ordinal);
+
     /// <summary>The spec of the file to generate, or null when the document has errors.</summary>
-    private static GenerationSpec? SpecOf(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
+    private static GenerationSpec? SpecOf(ValidatedDocument document, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
     {
         try
         {
-            return BuildSpec(entry, catalog, shadowed, options);
+            return BuildSpec(document, catalog, shadowed, options);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
-            return new FailedSpec(options, entry.File, e.GetType().Name + ": " + e.Message);
+            return new FailedSpec(options, document.Entry.File, e.GetType().Name + ": " + e.Message);
         }
     }
 
-    private static GenerationSpec? BuildSpec(DocumentEntry entry, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
+    private static GenerationSpec? BuildSpec(ValidatedDocument document, DocumentCatalog catalog, EquatableArray<string> shadowed, GeneratorOptions options)
     {
-        if (entry.Document is null || shadowed.Contains(entry.File)) return null;
+        var entry = document.Entry;
+        if (entry.Document is null || document.Diagnostics.Any(d => d.IsError) || shadowed.Contains(entry.File)) return null;
         switch (entry.Document)
         {
             case SearchSpace space:
@@ -105,7 +119,6 @@ public sealed class NasRecGenerator : IIncrementalGenerator
             case DatasetSchema dataset:
                 return new DatasetSpec(options, entry.File, dataset);
             case Architecture architecture:
-                if (ArchitectureValidator.Validate(architecture, catalog).Any(d => d.IsError)) return null;
                 // A space or dataset with errors of its own is in no catalog: its errors say why nothing is emitted.
                 var itsSpace = catalog.Space(architecture.Space);
                 var itsDataset = catalog.Dataset(architecture.Dataset);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using NasRec.Dsl.Diagnostics;
@@ -8,20 +7,23 @@ namespace NasRec.Dsl.Generators;
 /// <summary>Turns the DSL's diagnostics into compiler diagnostics located in the YAML files.</summary>
 internal static class RoslynDiagnostics
 {
-    private const string Category = "NasRec";
-    private static readonly ConcurrentDictionary<string, DiagnosticDescriptor> Descriptors = new();
+    public const string Category = "NasRec";
 
-    public static Diagnostic Create(DslDiagnostic diagnostic) =>
-        Diagnostic.Create(Descriptor(diagnostic.Rule), Location(diagnostic.Location), diagnostic.Message);
-
-    public static Diagnostic InternalError(string file, string failure) =>
-        Create(DslDiagnostic.At(DiagnosticCatalog.InternalError, SourceSpan.StartOf(file), failure));
-
-    private static DiagnosticDescriptor Descriptor(DiagnosticRule rule) =>
-        Descriptors.GetOrAdd(rule.Id, _ => new DiagnosticDescriptor(
+    /// <summary>
+    /// One descriptor per rule of <see cref="DiagnosticCatalog"/>, by id; AnalyzerReleases.Shipped.md and
+    /// AnalyzerReleases.Unshipped.md list them (a test keeps the three in step).
+    /// </summary>
+    public static IReadOnlyDictionary<string, DiagnosticDescriptor> Descriptors { get; } =
+        DiagnosticCatalog.All.ToDictionary(rule => rule.Id, rule => new DiagnosticDescriptor(
             rule.Id, rule.Title, "{0}", Category,
             rule.Severity == Severity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
             isEnabledByDefault: true));
+
+    public static Diagnostic Create(DslDiagnostic diagnostic) =>
+        Diagnostic.Create(Descriptors[diagnostic.Rule.Id], Location(diagnostic.Location), diagnostic.Message);
+
+    public static Diagnostic InternalError(string file, string failure) =>
+        Create(DslDiagnostic.At(DiagnosticCatalog.InternalError, SourceSpan.StartOf(file), failure));
 
     private static Location Location(SourceSpan? span)
     {

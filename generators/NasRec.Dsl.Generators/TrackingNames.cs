@@ -10,5 +10,6 @@ public static class TrackingNames
     public const string Names = nameof(Names);
     public const string Specs = nameof(Specs);
     public const string Validation = nameof(Validation);
+    public const string ValidationReport = nameof(ValidationReport);
     public const string Duplicates = nameof(Duplicates);
 }

@@ -36,19 +36,26 @@ public sealed class Workspace
     public static bool IsDslFile(string path) =>
         Extensions.Any(ext => path.EndsWith(ext, StringComparison.OrdinalIgnoreCase));
 
-    public static Workspace Load(IEnumerable<(string File, string Text)> files)
+    public static Workspace Load(IEnumerable<(string File, string Text)> files) =>
+        Compose(files.Select(f => DocumentParser.Parse(f.File, f.Text)).ToList());
+
+    /// <summary>This workspace with one more file, checked against the others (as if it were on disk beside them).</summary>
+    public Workspace With(string file, string text) => Compose(Files.Append(DocumentParser.Parse(file, text)).ToList());
+
+    /// <summary>
+    /// The document checks after parsing, in order: the catalog of spaces and datasets, each architecture
+    /// validated against it, then names made unique. The source generator runs the same steps one by one,
+    /// so that each is cached on its own inputs.
+    /// </summary>
+    private static Workspace Compose(List<ParseResult> parsed)
     {
-        var parsed = files.Select(f => DocumentParser.Parse(f.File, f.Text)).ToList();
         var catalog = DocumentCatalog.From(parsed);
         var byFile = parsed.GroupBy(p => p.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var diagnostics = new List<DslDiagnostic>();
         foreach (var file in parsed)
         {
             diagnostics.AddRange(file.Diagnostics);
-            if (file.Document is Architecture architecture)
-            {
-                diagnostics.AddRange(ArchitectureValidator.Validate(architecture, catalog).Select(file.SourceMap.Locate));
-            }
+            diagnostics.AddRange(ArchitectureValidator.Validate(file.Document, catalog).Select(file.SourceMap.Locate));
         }
         foreach (var (file, diagnostic) in DuplicateNames.Find(parsed))
         {

@@ -33,6 +33,17 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
+    public void ANameTakenByASpaceOfTheFolderIsAnErrorAsInABuild()
+    {
+        var (exitCode, output, error) = CliRunner.Run("import", Repository.ReferenceConfig("criteo_xlarge_best_1shot.json"),
+            "--space", "NasRecFull", "--name", "NasRecFull", "--dataset", "Criteo", "--spaces", Repository.Spaces);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("error NASREC017", error);
+    }
+
+    [Fact]
     public void AnUnknownSpaceIsAnError()
     {
         var (exitCode, output, error) = CliRunner.Run("import", Repository.ReferenceConfig("criteo_xlarge_best_1shot.json"),

@@ -42,22 +42,35 @@ internal static class GeneratorHarness
     /// comments checked as a project with GenerateDocumentationFile checks them.
     /// </summary>
     public static CSharpCompilation Compilation(string source = "namespace Consumer; internal static class Empty { }") =>
-        CSharpCompilation.Create("Consumer",
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions) },
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        Compilation(source, WithRuntime.Value);
+
+    /// <summary>The same consumer without NasRec.Runtime and TorchSharp: the generator emits only typed records.</summary>
+    public static CSharpCompilation RecordsOnlyCompilation() =>
+        Compilation("namespace Consumer; internal static class Empty { }", RecordsOnly.Value);
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
-    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
+    private static CSharpCompilation Compilation(string source, IReadOnlyList<MetadataReference> references) =>
+        CSharpCompilation.Create("Consumer",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions) },
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    // Referenced by file, so what the consumer sees does not depend on what this test assembly happens to load.
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> WithRuntime = new(() =>
+        References(typeof(NasRec.Runtime.NasRecRuntime), typeof(TorchSharp.torch), typeof(NasRec.Dsl.Model.Architecture)));
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> RecordsOnly = new(() =>
+        References(typeof(NasRec.Dsl.Model.Architecture)));
+
+    private static IReadOnlyList<MetadataReference> References(params Type[] nasrec)
     {
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
                 || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll");
-        var nasrec = new[] { typeof(NasRec.Runtime.Operators.FcOperator), typeof(TorchSharp.torch), typeof(NasRec.Dsl.Model.Architecture) }
-            .Select(type => type.Assembly.Location);
-        return framework.Concat(nasrec).Distinct(StringComparer.Ordinal).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList();
-    });
+        return framework.Concat(nasrec.Select(type => type.Assembly.Location))
+            .Distinct(StringComparer.Ordinal).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList();
+    }
 
     public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(GeneratorDriver driver, Compilation compilation)
     {

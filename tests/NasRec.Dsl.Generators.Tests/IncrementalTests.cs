@@ -28,11 +28,13 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void CommentOrWhitespaceEditReEmitsNothing()
+    public void CommentOrWhitespaceEditReEmitsNothingAndValidatesNothingAgain()
     {
         var (before, after) = RunEdit(CriteoFull, text => "# a comment the author added\n\n" + text.Replace("blocks:", "blocks:   "));
 
         Assert.Contains(after.TrackedSteps[TrackingNames.Parse].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(after.TrackedSteps[TrackingNames.Validation].SelectMany(s => s.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
         Assert.All(after.TrackedSteps[TrackingNames.Specs].SelectMany(s => s.Outputs),
             output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
         Assert.Equal(Sources(before), Sources(after));
@@ -84,7 +86,7 @@ public sealed class IncrementalTests
     private static readonly string[] TrackedNames =
     {
         TrackingNames.Options, TrackingNames.Parse, TrackingNames.Documents, TrackingNames.Catalog,
-        TrackingNames.Names, TrackingNames.Specs, TrackingNames.Validation, TrackingNames.Duplicates,
+        TrackingNames.Names, TrackingNames.Specs, TrackingNames.Validation, TrackingNames.ValidationReport, TrackingNames.Duplicates,
     };
 
     private static (GeneratorRunResult Before, GeneratorRunResult After) RunEdit(string file, Func<string, string> edit)

@@ -39,10 +39,11 @@ internal static class ArchitectureEmitter
         WriteFacts(w, spec);
         if (spec.Options.HasRuntime)
         {
-            var parts = LiveParts(spec).ToList();
+            var plans = report.Blocks.Select(b => BlockPlan.Create(b, report, pruned: true)).ToList();
+            var parts = BuiltParts(spec, plans).ToList();
             WriteFields(w, parts);
             WriteConstructor(w, spec, parts);
-            WriteForward(w, spec);
+            WriteForward(w, spec, plans);
         }
         w.Close();
         return w.ToString();
@@ -62,41 +63,31 @@ internal static class ArchitectureEmitter
                string.Join(", ", spec.Dataset.TableSizes(null).Select(Literals.Int)) + " };").Line();
     }
 
-    /// <summary>The submodules, in block order: (field name, constructor expression).</summary>
-    private static IEnumerable<(string Field, string Type, string Create)> LiveParts(ArchitectureSpec spec)
+    /// <summary>The submodules the plans build, in block order: (field name, type, constructor arguments).</summary>
+    private static IEnumerable<(string Field, string Type, string Create)> BuiltParts(ArchitectureSpec spec, List<BlockPlan> plans)
     {
         var report = spec.Report;
-        int e = report.EmbeddingDim;
         string ln = Literals.Bool(report.LayerNorm);
         string act = Literals.Enum(spec.Space.Activation);
-        foreach (var b in report.Blocks)
+        foreach (var plan in plans)
         {
+            var b = plan.Shape;
             var block = b.Block;
+            var operands = b.Operands(report.EmbeddingDim, report.LayerNorm);
             string prefix = "block" + Literals.Int(b.Index) + "_";
-            if (report.IsLive(b.Index, BlockPartKind.Dense))
+            if (plan.Dense) yield return Part(prefix + "dense", OperatorTraits.Of(block.Dense.Operator));
+            if (plan.Sparse) yield return Part(prefix + "sparse", OperatorTraits.Of(block.Sparse.Operator));
+            if (plan.Fm) yield return Part(prefix + "fm", OperatorTraits.Fm);
+            if (plan.Merger) yield return Part(prefix + "dense_to_sparse", OperatorTraits.DenseToSparse);
+
+            (string, string, string) Part(string field, OperatorTraits traits)
             {
-                yield return block.Dense.Operator switch
-                {
-                    DenseOperator.Fc => (prefix + "dense", "FcOperator", Args(b.DenseInWidth, block.Dense.Width) + ", " + ln + ", " + act),
-                    DenseOperator.DotProduct => (prefix + "dense", "DotProductOperator", Args(b.DenseInWidth, b.TokensIn, block.Dense.Width, e) + ", " + ln),
-                    DenseOperator.Sum => (prefix + "dense", "SumOperator", Args(b.LeftWidth, b.RightWidth, block.Dense.Width) + ", " + ln),
-                    DenseOperator.SigmoidGating => (prefix + "dense", "SigmoidGatingOperator", Args(b.LeftWidth, b.RightWidth, block.Dense.Width) + ", " + ln),
-                    _ => (prefix + "dense", "DenseZeros", Args(block.Dense.Width)),
-                };
+                var module = traits.Module(operands);
+                var arguments = module.Sizes.Select(Literals.Int).ToList();
+                if (module.TakesLayerNorm) arguments.Add(ln);
+                if (module.TakesActivation) arguments.Add(act);
+                return (field, module.Type, string.Join(", ", arguments));
             }
-            if (report.IsLive(b.Index, BlockPartKind.Sparse))
-            {
-                yield return block.Sparse.Operator switch
-                {
-                    SparseOperator.Transformer => (prefix + "sparse", "TransformerOperator", Args(b.TokensIn, block.Sparse.Tokens, e) + ", " + ln),
-                    SparseOperator.Efc => (prefix + "sparse", "EfcOperator", Args(b.TokensIn, block.Sparse.Tokens) + ", " + ln + ", " + act),
-                    _ => (prefix + "sparse", "SparseZeros", Args(block.Sparse.Tokens, e)),
-                };
-            }
-            if (report.IsLive(b.Index, BlockPartKind.Fm))
-                yield return (prefix + "fm", "FactorizationMachine", Args(e, block.Dense.Width) + ", " + ln);
-            if (report.IsLive(b.Index, BlockPartKind.DenseToSparse))
-                yield return (prefix + "dense_to_sparse", "DenseToSparseMerger", Args(block.Dense.Width, e) + ", " + ln);
         }
     }
 
@@ -123,63 +114,56 @@ internal static class ArchitectureEmitter
         w.Close().Line();
     }
 
-    private static void WriteForward(SourceWriter w, ArchitectureSpec spec)
+    private static void WriteForward(SourceWriter w, ArchitectureSpec spec, List<BlockPlan> plans)
     {
         var report = spec.Report;
-        int e = report.EmbeddingDim;
         w.Line("/// <summary>Logits [B, 1] for dense features [B, " + Literals.Int(report.RawDense) + "] and sparse ids [B, " + Literals.Int(report.RawTokens) + "].</summary>");
         w.Open("public override " + Tensor + " forward(" + Tensor + " dense, " + Tensor + " sparseIds)");
         w.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
         w.Line("var dense0 = dense;");
         w.Line("var sparse0 = embedding.call(sparseIds);");
-        foreach (var b in report.Blocks)
-        {
-            WriteBlock(w, b, e, report);
-        }
+        foreach (var plan in plans) WriteBlock(w, plan);
         int last = report.Blocks.Count;
         w.Line("return head.call(global::TorchSharp.torch.cat(new[] { dense" + Literals.Int(last) + ", sparse" + Literals.Int(last) + ".flatten(1) }, 1)).MoveToOuterDisposeScope();");
         w.Close();
     }
 
-    private static void WriteBlock(SourceWriter w, BlockShape b, int e, ArchitectureReport report)
+    /// <summary>One block's straight-line code, following its plan.</summary>
+    private static void WriteBlock(SourceWriter w, BlockPlan plan)
     {
-        var block = b.Block;
-        string i = Literals.Int(b.Index), next = Literals.Int(b.Index + 1), prefix = "block" + i + "_";
+        var block = plan.Shape.Block;
+        string i = Literals.Int(plan.Shape.Index), next = Literals.Int(plan.Shape.Index + 1), prefix = "block" + i + "_";
         w.Line();
-        if (b.Dead)
+        if (plan.Skipped)
         {
             w.Line("// Block " + i + " is dead: nothing reaches the head from it.");
             return;
         }
         w.Line("// Block " + i + ": " + Describe(block) + ".");
-        bool denseNode = report.IsLive(b.Index, BlockPartKind.Dense);
-        bool sparseNode = report.IsLive(b.Index, BlockPartKind.Sparse);
-        bool fm = report.IsLive(b.Index, BlockPartKind.Fm);
-        bool merger = report.IsLive(b.Index, BlockPartKind.DenseToSparse);
-        // With d = 8·E the reference's merger tokens alias the dense output and see the FM added in place (spec §9.3).
-        bool mergerAfterFm = block.Fm && block.Dense.Width == 8 * e;
-
-        if (denseNode) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
-        if (sparseNode) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
-        if (b.DenseLive || (merger && mergerAfterFm))
+        if (plan.Dense) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
+        if (plan.Sparse) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
+        if (plan.PostFm)
         {
-            w.Line("var dense" + next + " = denseNode" + i + (fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
+            w.Line("var dense" + next + " = denseNode" + i + (plan.Fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
         }
-        if (b.SparseLive)
+        if (plan.SparseOut)
         {
-            w.Line("var sparse" + next + " = " + (merger
-                ? "global::TorchSharp.torch.cat(new[] { sparseNode" + i + ", " + prefix + "dense_to_sparse.call(" + (mergerAfterFm ? "dense" + next : "denseNode" + i) + ") }, 1)"
+            w.Line("var sparse" + next + " = " + (plan.Merger
+                ? "global::TorchSharp.torch.cat(new[] { sparseNode" + i + ", " + prefix + "dense_to_sparse.call(" + (plan.MergerAfterFm ? "dense" + next : "denseNode" + i) + ") }, 1)"
                 : "sparseNode" + i) + ";");
         }
     }
 
-    private static string DenseArguments(Block block) => block.Dense.Operator switch
+    /// <summary>What the dense operator reads, in its forward's parameter order; one that reads nothing takes the raw input for its batch size.</summary>
+    private static string DenseArguments(Block block)
     {
-        DenseOperator.Fc => Concat("dense", block.Dense.Inputs),
-        DenseOperator.DotProduct => Concat("dense", block.Dense.Inputs) + ", " + Concat("sparse", block.Sparse.Inputs),
-        DenseOperator.Sum or DenseOperator.SigmoidGating => "dense" + Literals.Int(block.Dense.Left!.Value) + ", dense" + Literals.Int(block.Dense.Right!.Value),
-        _ => "dense0",
-    };
+        var dense = block.Dense;
+        var arguments = new List<string>();
+        if (dense.ReadsInputs) arguments.Add(Concat("dense", dense.Inputs));
+        if (dense.ReadsSparseInputs) arguments.Add(Concat("sparse", block.Sparse.Inputs));
+        if (dense.ReadsLeftRight) arguments.Add("dense" + Literals.Int(dense.Left!.Value) + ", dense" + Literals.Int(dense.Right!.Value));
+        return arguments.Count > 0 ? string.Join(", ", arguments) : "dense0";
+    }
 
     /// <summary>One connection's variable, or the concatenation of several along the feature/token axis.</summary>
     private static string Concat(string kind, IReadOnlyList<int> inputs) =>
@@ -198,5 +182,4 @@ internal static class ArchitectureEmitter
         return dense + "; " + sparse + switches;
     }
 
-    private static string Args(params long[] values) => string.Join(", ", values.Select(Literals.Int));
 }

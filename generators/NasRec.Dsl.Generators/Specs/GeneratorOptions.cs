@@ -8,7 +8,8 @@ namespace NasRec.Dsl.Generators.Specs;
 /// <param name="HasRuntime">Whether NasRec.Runtime is referenced; without it only typed records are emitted.</param>
 internal sealed record GeneratorOptions(string Namespace, string ProjectDirectory, bool HasRuntime)
 {
-    public const string RuntimeMarkerType = "NasRec.Runtime.Operators.FcOperator";
+    /// <summary>The type whose presence says that NasRec.Runtime is referenced.</summary>
+    public const string RuntimeMarkerType = "NasRec.Runtime.NasRecRuntime";
 
     public static GeneratorOptions From(AnalyzerConfigOptions options, bool hasRuntime)
     {

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using NasRec.Dsl.Diagnostics;
 using NasRec.Dsl.Interop;
 using NasRec.Dsl.Model;
-using NasRec.Dsl.Parsing;
 using NasRec.Dsl.Validation;
 using NasRec.Dsl.Writing;
 
@@ -49,7 +47,8 @@ internal static class ImportCommand
         TextWriter stdout, TextWriter stderr)
     {
         var reference = Read(configFile);
-        var catalog = SpacesFolder.Load(folder).Catalog;
+        var definitions = SpacesFolder.Load(folder);
+        var catalog = definitions.Catalog;
         var space = FindSpace(catalog, spaceName, reference.Config, folder);
         var dataset = FindDataset(catalog, datasetName, configFile.Name, folder);
 
@@ -68,8 +67,9 @@ internal static class ImportCommand
         var schema = Path.GetRelativePath(directory, Path.Combine(folder, "schema", "nasrec.schema.json")).Replace('\\', '/');
         var yaml = ArchitectureWriter.Write(architecture, schema, Header(name, configFile.Name, reference));
 
-        // The written document goes through the same checks as any .arch.yaml (identifier, widths, inputs).
-        var diagnostics = Check(outputFile?.FullName ?? "<stdout>", yaml, catalog);
+        // The written document goes through the same checks as any .arch.yaml beside the folder's documents (identifier, widths, inputs, names).
+        var file = outputFile?.FullName ?? "<stdout>";
+        var diagnostics = definitions.With(file, yaml).DiagnosticsOf(file).ToList();
         foreach (var diagnostic in diagnostics) stderr.WriteLine(diagnostic);
         if (diagnostics.Any(d => d.IsError)) return 1;
 
@@ -130,14 +130,5 @@ internal static class ImportCommand
             : "";
         yield return $"{name}: imported from {configFileName} (reference space '{reference.Config}'{loss}).";
         yield return "layerNorm is false: the reference's final training forces layer norm off.";
-    }
-
-    private static List<DslDiagnostic> Check(string file, string yaml, DocumentCatalog catalog)
-    {
-        var parsed = DocumentParser.Parse(file, yaml);
-        var validation = parsed.Document is Architecture architecture
-            ? ArchitectureValidator.Validate(architecture, catalog).Select(parsed.SourceMap.Locate)
-            : [];
-        return parsed.Diagnostics.Concat(validation).ToList();
     }
 }

@@ -12,7 +12,7 @@ internal static class BlockCells
         dense.ReadsInputs ? List(dense.Inputs) : dense.ReadsLeftRight ? Invariant($"L{dense.Left}/R{dense.Right}") : "-";
 
     public static string SparseInputs(Block block) =>
-        block.Sparse.ReadsInputs || block.Dense.ReadsSparseInputs ? List(block.Sparse.Inputs) : "-";
+        block.ReadsSparseInputs ? List(block.Sparse.Inputs) : "-";
 
     /// <summary>The dense input width, or the left and right widths of sum and gating (spec Appendix A).</summary>
     public static string DenseIn(BlockShape shape) =>

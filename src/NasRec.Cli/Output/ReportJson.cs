@@ -28,7 +28,7 @@ internal static class ReportJson
     {
         var block = shape.Block;
         var dense = block.Dense;
-        bool sparseInputsRead = block.Sparse.ReadsInputs || dense.ReadsSparseInputs;
+        bool sparseInputsRead = block.ReadsSparseInputs;
         return new BlockJson(
             shape.Index, dense.Operator.Name(), dense.Width,
             dense.ReadsInputs ? dense.Inputs.ToList() : null, dense.Left, dense.Right,

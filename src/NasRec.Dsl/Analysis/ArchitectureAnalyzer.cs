@@ -15,7 +15,7 @@ public static class ArchitectureAnalyzer
         foreach (var block in blocks)
         {
             widths.Add(block.Dense.Width);
-            tokens.Add(block.Sparse.Tokens + (block.DenseToSparse ? OperatorCosts.MergerTokens : 0));
+            tokens.Add(block.Sparse.Tokens + (block.DenseToSparse ? OperatorTraits.MergerTokens : 0));
         }
 
         var (denseNeeded, sparseNeeded) = Liveness(blocks);
@@ -71,49 +71,33 @@ public static class ArchitectureAnalyzer
     private static BlockShape Shape(int index, Block block, List<int> widths, List<int> tokens, bool denseLive, bool sparseLive, int e, bool ln)
     {
         var dense = block.Dense;
-        int denseIn = dense.ReadsInputs ? dense.Inputs.Sum(j => widths[j]) : 0;
-        int left = dense.ReadsLeftRight ? widths[dense.Left!.Value] : 0;
-        int right = dense.ReadsLeftRight ? widths[dense.Right!.Value] : 0;
-        bool sparseInputsRead = block.Sparse.ReadsInputs || dense.ReadsSparseInputs;
-        int tokensIn = sparseInputsRead ? block.Sparse.Inputs.Sum(j => tokens[j]) : 0;
-        int width = dense.Width;
+        var operands = new OperatorShape(
+            DenseIn: dense.ReadsInputs ? dense.Inputs.Sum(j => widths[j]) : 0,
+            Left: dense.ReadsLeftRight ? widths[dense.Left!.Value] : 0,
+            Right: dense.ReadsLeftRight ? widths[dense.Right!.Value] : 0,
+            TokensIn: block.ReadsSparseInputs ? block.Sparse.Inputs.Sum(j => tokens[j]) : 0,
+            dense.Width, block.Sparse.Tokens, e, ln);
 
-        var denseCost = dense.Operator switch
-        {
-            DenseOperator.Fc => OperatorCosts.Fc(denseIn, width, ln),
-            DenseOperator.DotProduct => OperatorCosts.DotProduct(denseIn, tokensIn, width, e, ln),
-            DenseOperator.Sum => OperatorCosts.Sum(left, right, width, ln),
-            DenseOperator.SigmoidGating => OperatorCosts.SigmoidGating(left, right, width, ln),
-            _ => (0L, 0L),
-        };
-        var sparseCost = block.Sparse.Operator switch
-        {
-            SparseOperator.Efc => OperatorCosts.Efc(tokensIn, block.Sparse.Tokens, e, ln),
-            SparseOperator.Transformer => OperatorCosts.Transformer(tokensIn, block.Sparse.Tokens, e, ln),
-            _ => (0L, 0L),
-        };
-
-        // With d = 8·E the merger's tokens alias the dense output and see the FM added in place
-        // (spec §9.3, emulated): then the FM also feeds the sparse output.
-        bool mergerAliasesFm = block.DenseToSparse && block.Fm && width == OperatorCosts.MergerTokens * e;
+        var denseCost = OperatorTraits.Of(dense.Operator).Cost(operands);
+        var sparseCost = OperatorTraits.Of(block.Sparse.Operator).Cost(operands);
         var parts = new List<BlockPart>
         {
-            new(BlockPartKind.Dense, denseLive || (sparseLive && block.DenseToSparse), denseCost.Item1, denseCost.Item2),
-            new(BlockPartKind.Sparse, sparseLive || (denseLive && block.Fm), sparseCost.Item1, sparseCost.Item2),
+            new(BlockPartKind.Dense, denseLive || (sparseLive && block.DenseToSparse), denseCost.Parameters, denseCost.Flops),
+            new(BlockPartKind.Sparse, sparseLive || (denseLive && block.Fm), sparseCost.Parameters, sparseCost.Flops),
         };
         if (block.Fm)
         {
-            var fm = OperatorCosts.Fm(width, e, ln);
-            parts.Add(new(BlockPartKind.Fm, denseLive || (sparseLive && mergerAliasesFm), fm.Parameters, fm.Flops));
+            var fm = OperatorTraits.Fm.Cost(operands);
+            parts.Add(new(BlockPartKind.Fm, denseLive || (sparseLive && block.MergerReadsFm(e)), fm.Parameters, fm.Flops));
         }
         if (block.DenseToSparse)
         {
-            var merger = OperatorCosts.DenseToSparse(width, e, ln);
+            var merger = OperatorTraits.DenseToSparse.Cost(operands);
             parts.Add(new(BlockPartKind.DenseToSparse, sparseLive, merger.Parameters, merger.Flops));
         }
 
-        return new BlockShape(index, block, denseIn, left, right, tokensIn,
-            dense.Operator == DenseOperator.DotProduct ? OperatorCosts.DotProductTokens(width) : 0,
-            width, tokens[index + 1], denseLive, sparseLive, parts.ToEquatableArray());
+        return new BlockShape(index, block, operands.DenseIn, operands.Left, operands.Right, operands.TokensIn,
+            dense.Operator == DenseOperator.DotProduct ? OperatorCosts.DotProductTokens(dense.Width) : 0,
+            dense.Width, tokens[index + 1], denseLive, sparseLive, parts.ToEquatableArray());
     }
 }

@@ -35,6 +35,10 @@ public sealed record BlockShape(
     public long LiveParameters => Parts.Where(p => p.Live).Sum(p => p.Parameters);
 
     public long Flops => Parts.Where(p => p.Live).Sum(p => p.Flops);
+
+    /// <summary>The sizes the block's operators are built for (see <see cref="OperatorTraits"/>).</summary>
+    public OperatorShape Operands(int embeddingDim, bool layerNorm) =>
+        new(DenseInWidth, LeftWidth, RightWidth, TokensIn, Block.Dense.Width, Block.Sparse.Tokens, embeddingDim, layerNorm);
 }
 
 /// <summary>The module-level parts of a block: each is one submodule of the subnet.</summary>

@@ -10,12 +10,6 @@ namespace NasRec.Dsl.Analysis;
 /// </summary>
 public static class OperatorCosts
 {
-    /// <summary>Tokens the dense→sparse merger adds: a projection to 8·E reshaped to [8, E].</summary>
-    public const int MergerTokens = 8;
-
-    /// <summary>Attention heads of the transformer operator (head dim E / 8 = 2 for E = 16).</summary>
-    public const int TransformerHeads = 8;
-
     /// <summary>Dot-product's balanced token count round(√(2d)) (Python rounds half to even).</summary>
     public static int DotProductTokens(int width) => (int)Math.Round(Math.Sqrt(2.0 * width), MidpointRounding.ToEven);
 
@@ -86,7 +80,7 @@ public static class OperatorCosts
 
     public static (long Parameters, long Flops) DenseToSparse(int width, int e, bool ln)
     {
-        int merged = MergerTokens * e;
+        int merged = OperatorTraits.MergerTokens * e;
         return width == merged ? (0, 0) : (Linear(width, merged, !ln) + (ln ? LayerNorm(merged) : 0), (long)width * merged + (ln ? 5L * merged : 0));
     }
 

@@ -59,7 +59,7 @@ public static class ReferenceConfigConverter
             ActiveNodes(i, block, space), block.Dense.Width, block.Sparse.Tokens, block.DenseToSparse ? 1 : 0, block.Fm ? 1 : 0));
         var macro = architecture.Blocks.Select(block => new MacroChoice(
             block.Dense.ReadsInputs ? block.Dense.Inputs : UnreadConnection,
-            block.Sparse.ReadsInputs || block.Dense.ReadsSparseInputs ? block.Sparse.Inputs : UnreadConnection,
+            block.ReadsSparseInputs ? block.Sparse.Inputs : UnreadConnection,
             new[] { block.Dense.Left ?? 0 },
             new[] { block.Dense.Right ?? 0 }));
         bool layerNorm = architecture.LayerNorm ?? space.LayerNorm;

@@ -10,6 +10,10 @@ namespace NasRec.Dsl.Validation;
 /// </summary>
 public static class ArchitectureValidator
 {
+    /// <summary>What any parsed document gets checked for against the catalog: only architectures refer to others.</summary>
+    public static EquatableArray<DslDiagnostic> Validate(NasRecDocument? document, DocumentCatalog catalog) =>
+        document is Architecture architecture ? Validate(architecture, catalog).ToEquatableArray() : EquatableArray<DslDiagnostic>.Empty;
+
     public static IReadOnlyList<DslDiagnostic> Validate(Architecture architecture, DocumentCatalog catalog)
     {
         var diagnostics = new List<DslDiagnostic>();

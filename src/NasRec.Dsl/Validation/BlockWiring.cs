@@ -21,7 +21,7 @@ internal static class BlockWiring
             CheckSide(dense.Left, "left", name, index, diagnostics);
             CheckSide(dense.Right, "right", name, index, diagnostics);
         }
-        if (block.Sparse.ReadsInputs || dense.ReadsSparseInputs)
+        if (block.ReadsSparseInputs)
         {
             var reader = block.Sparse.ReadsInputs ? block.Sparse.Operator.Name() : name;
             CheckInputs(block.Sparse.Inputs, reader, Path(index, "sparse.inputs"), index, diagnostics);

@@ -53,7 +53,7 @@ public static class ArchitectureWriter
     {
         var sparse = block.Sparse;
         var genes = Invariant($"op: {sparse.Operator.Name()}, tokens: {sparse.Tokens}");
-        if (sparse.ReadsInputs || block.Dense.ReadsSparseInputs) genes += ", inputs: " + List(sparse.Inputs);
+        if (block.ReadsSparseInputs) genes += ", inputs: " + List(sparse.Inputs);
         return "{ " + genes + " }";
     }
 

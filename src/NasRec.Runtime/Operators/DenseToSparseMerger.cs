@@ -18,7 +18,7 @@ public sealed class DenseToSparseMerger : nn.Module<Tensor, Tensor>
     private readonly long tokens;
     private readonly long embeddingDim;
 
-    public DenseToSparseMerger(long width, long embeddingDim, bool layerNorm, long tokens = 8)
+    public DenseToSparseMerger(long width, long embeddingDim, bool layerNorm, long tokens = NasRec.Dsl.Model.OperatorTraits.MergerTokens)
         : base(nameof(DenseToSparseMerger))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);

@@ -21,7 +21,7 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
     private readonly Linear feed_forward2;
     private readonly LayerNorm norm2;
 
-    public TransformerOperator(long inTokens, long tokens, long embeddingDim, bool layerNorm, long heads = 8)
+    public TransformerOperator(long inTokens, long tokens, long embeddingDim, bool layerNorm, long heads = NasRec.Dsl.Model.OperatorTraits.TransformerHeads)
         : base(nameof(TransformerOperator))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inTokens);

@@ -1,38 +1,31 @@
-using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Operators;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Subnets;
 
-/// <summary>Builds a block's fixed-width operators from its derived shape (the generator emits the same calls).</summary>
-internal sealed class OperatorFactory(int embeddingDim, bool layerNorm, Activation activation)
+/// <summary>
+/// Builds the runtime module an <see cref="OperatorTraits"/> row names, with its constructor
+/// arguments (the generator emits the same constructor calls).
+/// </summary>
+public static class OperatorFactory
 {
-    public nn.Module Dense(BlockShape shape)
+    public static nn.Module Create(OperatorModule module, bool layerNorm, Activation activation)
     {
-        var dense = shape.Block.Dense;
-        return dense.Operator switch
+        var s = module.Sizes;
+        return module.Type switch
         {
-            DenseOperator.Fc => new FcOperator(shape.DenseInWidth, dense.Width, layerNorm, activation),
-            DenseOperator.DotProduct => new DotProductOperator(shape.DenseInWidth, shape.TokensIn, dense.Width, embeddingDim, layerNorm),
-            DenseOperator.Sum => new SumOperator(shape.LeftWidth, shape.RightWidth, dense.Width, layerNorm),
-            DenseOperator.SigmoidGating => new SigmoidGatingOperator(shape.LeftWidth, shape.RightWidth, dense.Width, layerNorm),
-            _ => new DenseZeros(dense.Width),
+            nameof(FcOperator) => new FcOperator(s[0], s[1], layerNorm, activation),
+            nameof(DotProductOperator) => new DotProductOperator(s[0], s[1], s[2], s[3], layerNorm),
+            nameof(SumOperator) => new SumOperator(s[0], s[1], s[2], layerNorm),
+            nameof(SigmoidGatingOperator) => new SigmoidGatingOperator(s[0], s[1], s[2], layerNorm),
+            nameof(DenseZeros) => new DenseZeros(s[0]),
+            nameof(TransformerOperator) => new TransformerOperator(s[0], s[1], s[2], layerNorm),
+            nameof(EfcOperator) => new EfcOperator(s[0], s[1], layerNorm, activation),
+            nameof(SparseZeros) => new SparseZeros(s[0], s[1]),
+            nameof(FactorizationMachine) => new FactorizationMachine(s[0], s[1], layerNorm),
+            nameof(DenseToSparseMerger) => new DenseToSparseMerger(s[0], s[1], layerNorm),
+            _ => throw new ArgumentException($"No runtime operator module is named '{module.Type}'.", nameof(module)),
         };
     }
-
-    public nn.Module Sparse(BlockShape shape)
-    {
-        var sparse = shape.Block.Sparse;
-        return sparse.Operator switch
-        {
-            SparseOperator.Transformer => new TransformerOperator(shape.TokensIn, sparse.Tokens, embeddingDim, layerNorm),
-            SparseOperator.Efc => new EfcOperator(shape.TokensIn, sparse.Tokens, layerNorm, activation),
-            _ => new SparseZeros(sparse.Tokens, embeddingDim),
-        };
-    }
-
-    public FactorizationMachine Fm(BlockShape shape) => new(embeddingDim, shape.Block.Dense.Width, layerNorm);
-
-    public DenseToSparseMerger Merger(BlockShape shape) => new(shape.Block.Dense.Width, embeddingDim, layerNorm);
 }

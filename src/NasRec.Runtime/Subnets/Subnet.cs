@@ -32,16 +32,23 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
 
         embedding = new SparseEmbedding(SparseEmbedding.Capped(dataset.TableSizes(null), tableCap), space.EmbeddingDim);
         register_module("embedding", embedding);
-        var factory = new OperatorFactory(Report.EmbeddingDim, Report.LayerNorm, space.Activation);
         foreach (var shape in Report.Blocks)
         {
             var plan = BlockPlan.Create(shape, Report, pruned);
+            var operands = shape.Operands(Report.EmbeddingDim, Report.LayerNorm);
             string prefix = "block" + shape.Index + "_";
+            nn.Module? Build(bool built, string part, OperatorTraits traits)
+            {
+                if (!built) return null;
+                var module = OperatorFactory.Create(traits.Module(operands), Report.LayerNorm, space.Activation);
+                register_module(prefix + part, module);
+                return module;
+            }
             var modules = new BlockModules(
-                plan.Dense ? Add(prefix + "dense", factory.Dense(shape)) : null,
-                plan.Sparse ? Add(prefix + "sparse", factory.Sparse(shape)) : null,
-                plan.Fm ? Add(prefix + "fm", factory.Fm(shape)) : null,
-                plan.Merger ? Add(prefix + "dense_to_sparse", factory.Merger(shape)) : null);
+                Build(plan.Dense, "dense", OperatorTraits.Of(shape.Block.Dense.Operator)),
+                Build(plan.Sparse, "sparse", OperatorTraits.Of(shape.Block.Sparse.Operator)),
+                (FactorizationMachine?)Build(plan.Fm, "fm", OperatorTraits.Fm),
+                (DenseToSparseMerger?)Build(plan.Merger, "dense_to_sparse", OperatorTraits.DenseToSparse));
             blocks.Add((plan, modules));
         }
         head = nn.Linear(Report.HeadInput, 1);
@@ -85,22 +92,25 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         return (plan.DenseOut ? postFm : null, sparseOut);
     }
 
-    private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, List<Tensor?> sparse) => module switch
+    /// <summary>Calls a dense operator with what it reads, in its forward's parameter order; one that reads nothing gets the raw input for its batch size.</summary>
+    private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, List<Tensor?> sparse)
     {
-        FcOperator fc => fc.call(Concat(dense, block.Dense.Inputs)),
-        DotProductOperator dp => dp.call(Concat(dense, block.Dense.Inputs), Concat(sparse, block.Sparse.Inputs)),
-        SumOperator sum => sum.call(dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!),
-        SigmoidGatingOperator gate => gate.call(dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!),
-        DenseZeros zeros => zeros.call(dense[0]!),
-        _ => throw new InvalidOperationException("Unknown dense operator module " + module.GetType().Name),
-    };
+        var arguments = new List<Tensor>();
+        if (block.Dense.ReadsInputs) arguments.Add(Concat(dense, block.Dense.Inputs));
+        if (block.Dense.ReadsSparseInputs) arguments.Add(Concat(sparse, block.Sparse.Inputs));
+        if (block.Dense.ReadsLeftRight) arguments.AddRange([dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!]);
+        if (arguments.Count == 0) arguments.Add(dense[0]!);
+        return Call(module, arguments);
+    }
 
-    private static Tensor Sparse(nn.Module module, Block block, List<Tensor?> sparse) => module switch
+    private static Tensor Sparse(nn.Module module, Block block, List<Tensor?> sparse) =>
+        Call(module, [block.Sparse.ReadsInputs ? Concat(sparse, block.Sparse.Inputs) : sparse[0]!]);
+
+    private static Tensor Call(nn.Module module, List<Tensor> arguments) => (module, arguments.Count) switch
     {
-        TransformerOperator transformer => transformer.call(Concat(sparse, block.Sparse.Inputs)),
-        EfcOperator efc => efc.call(Concat(sparse, block.Sparse.Inputs)),
-        SparseZeros zeros => zeros.call(sparse[0]!),
-        _ => throw new InvalidOperationException("Unknown sparse operator module " + module.GetType().Name),
+        (nn.Module<Tensor, Tensor> unary, 1) => unary.call(arguments[0]),
+        (nn.Module<Tensor, Tensor, Tensor> binary, 2) => binary.call(arguments[0], arguments[1]),
+        _ => throw new InvalidOperationException($"Operator module {module.GetType().Name} does not take {arguments.Count} inputs."),
     };
 
     /// <summary>One connection's output, or several concatenated along the feature (or token) axis, ascending.</summary>
@@ -118,12 +128,6 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
                 $"Architecture '{architecture.Name}' is not valid in space '{space.Name}' for dataset '{dataset.Name}':{Environment.NewLine}" +
                 string.Join(Environment.NewLine, errors), nameof(architecture));
         }
-    }
-
-    private T Add<T>(string name, T module) where T : nn.Module
-    {
-        register_module(name, module);
-        return module;
     }
 
     /// <summary>The submodules one block computes with; null where the plan leaves a part out.</summary>

@@ -37,7 +37,7 @@ public sealed class ReferenceConfigConverterTests
             var (macro, genes) = (exported.Macro[i], reference.Macro[i]);
             if (block.Dense.ReadsInputs) Assert.Equal(genes.DenseIdx.ToHashSet(), macro.DenseIdx.ToHashSet());
             if (block.Dense.ReadsLeftRight) Assert.Equal((genes.DenseLeftIdx[0], genes.DenseRightIdx[0]), (macro.DenseLeftIdx[0], macro.DenseRightIdx[0]));
-            if (block.Sparse.ReadsInputs || block.Dense.ReadsSparseInputs) Assert.Equal(genes.SparseIdx.ToHashSet(), macro.SparseIdx.ToHashSet());
+            if (block.ReadsSparseInputs) Assert.Equal(genes.SparseIdx.ToHashSet(), macro.SparseIdx.ToHashSet());
         }
     }
 
