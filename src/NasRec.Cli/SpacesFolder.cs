@@ -12,14 +12,28 @@ internal static class SpacesFolder
     {
         HelpName = "dir",
         Description = "The folder of *.space.yaml and *.dataset.yaml files, read recursively. " +
-            "Default: the 'spaces' folder holding a *.space.yaml in the current directory or the nearest parent that has one",
+            "Default: the nearest 'spaces' folder holding a *.space.yaml, looked for from the current directory up, " +
+            "then from the given file's folder up",
     }.AcceptExistingOnly();
 
-    /// <summary>The given folder, or the nearest <c>spaces</c> folder with a search space, from the current directory up.</summary>
-    public static string Resolve(DirectoryInfo? given)
+    /// <summary>
+    /// The given folder, or the nearest <c>spaces</c> folder with a search space, from the current
+    /// directory up, then from <paramref name="near"/>'s folder up (an architecture file usually
+    /// lies inside the spaces folder it belongs to).
+    /// </summary>
+    public static string Resolve(DirectoryInfo? given, string? near = null) =>
+        Resolve(given, near, Directory.GetCurrentDirectory());
+
+    internal static string Resolve(DirectoryInfo? given, string? near, string start)
     {
         if (given is not null) return given.FullName;
-        var start = Directory.GetCurrentDirectory();
+        var found = NearestFrom(start) ?? (near is null ? null : NearestFrom(Path.GetDirectoryName(Path.GetFullPath(near))!));
+        return found ?? throw new CommandException(
+            $"No '{DefaultName}' folder with a *.space.yaml in {start}{(near is null ? "" : " or beside " + near)} or their parents; pass --spaces <dir>");
+    }
+
+    private static string? NearestFrom(string start)
+    {
         for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, DefaultName);
@@ -28,7 +42,7 @@ internal static class SpacesFolder
                 return candidate;
             }
         }
-        throw new CommandException($"No '{DefaultName}' folder with a *.space.yaml in {start} or its parents; pass --spaces <dir>");
+        return null;
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ internal static class InspectCommand
             file, json, spaces,
         };
         command.SetAction(CommandAction.Of((parseResult, stdout, stderr) => Inspect(
-            parseResult.GetRequiredValue(file).FullName, parseResult.GetValue(json), SpacesFolder.Resolve(parseResult.GetValue(spaces)), stdout, stderr)));
+            parseResult.GetRequiredValue(file).FullName, parseResult.GetValue(json),
+            SpacesFolder.Resolve(parseResult.GetValue(spaces), parseResult.GetRequiredValue(file).FullName), stdout, stderr)));
         return command;
     }
 

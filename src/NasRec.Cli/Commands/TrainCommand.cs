@@ -62,7 +62,7 @@ internal static class TrainCommand
                 return Train(header.Model, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, stderr);
             }
             var archFile = r.GetValue(arch) ?? throw new CommandException("--arch is required (or --resume <run dir>)");
-            var (architecture, space, dataset, source) = LoadSource(archFile, SpacesFolder.Resolve(r.GetValue(spaces)), r.GetValue(tables) == "search-cap");
+            var (architecture, space, dataset, source) = LoadSource(archFile, SpacesFolder.Resolve(r.GetValue(spaces), archFile.FullName), r.GetValue(tables) == "search-cap");
             var defaults = RecipeDefaults.For(dataset.Name, space.Name);
             bool reference = r.GetValue(recipe) == "reference";
             var settings = new TrainingSettings(
