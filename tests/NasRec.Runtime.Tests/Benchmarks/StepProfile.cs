@@ -1,0 +1,152 @@
+// Where one training step's time goes: CriteoNasRecNetFull, tables capped at 500,000 rows, batch 256, 2 threads,
+// phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the step), then each
+// forward part again in isolation, forward and backward, on the inputs it saw in the model.
+// A file-based program, not a test:
+//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads]]
+#:project ../../../src/NasRec.Models/NasRec.Models.csproj
+#:property IsTestProject=false
+#:property GenerateProgramFile=false
+using System.Diagnostics;
+using NasRec.Models;
+using NasRec.Runtime.Optim;
+using NasRec.Runtime.Subnets;
+using static TorchSharp.torch;
+
+int steps = args.Length > 0 ? int.Parse(args[0]) : 20;
+set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 2);
+const int Batch = 256, Warmup = 3;
+const double LearningRate = 0.01;
+
+var generator = new Generator(7);
+var batches = Enumerable.Range(0, 8).Select(_ => (
+    Dense: rand(new long[] { Batch, 13 }, generator: generator),
+    Sparse: stack(CriteoNasRecNetFull.TableSizes.Select(rows => randint(Math.Min(rows, 500_000), new long[] { Batch }, generator: generator)).ToArray(), 1),
+    Label: rand(new long[] { Batch, 1 }, generator: generator).lt(0.25).to(float32))).ToArray();
+
+using var model = new CriteoNasRecNetFull(500_000);
+using var optimizer = new RowSparseAdagrad(model);
+var table = model.modules().OfType<SparseEmbedding>().Single();
+var dense = model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.Handle != table.Weight.Handle).ToList();
+var accumulators = optimizer.Accumulators.ToDictionary(a => a.Name, a => a.Accumulator);
+
+// Forward time per direct child, through hooks; their inputs are kept (detached) for the isolated pass below.
+var times = new Dictionary<string, List<double>>();
+var inputs = new Dictionary<string, Tensor[]>();
+void Record(string phase, double ms) => (times.TryGetValue(phase, out var list) ? list : times[phase] = new()).Add(ms);
+var clock = new Stopwatch();
+bool recording = false;
+foreach (var (name, child) in model.named_children())
+{
+    var childClock = new Stopwatch();
+    void Before(params Tensor[] args)
+    {
+        if (!recording) return;
+        inputs[name] = args.Select(a => a.detach().clone().DetachFromDisposeScope()).ToArray();
+        childClock.Restart();
+    }
+    void After() { if (recording) Record($"  forward {name}", childClock.Elapsed.TotalMilliseconds); }
+    switch (child)
+    {
+        case nn.Module<Tensor, Tensor> one:
+            one.register_forward_pre_hook((_, x) => { Before(x); return x; });
+            one.register_forward_hook((_, _, y) => { After(); return y; });
+            break;
+        case nn.Module<Tensor, Tensor, Tensor> two:
+            two.register_forward_pre_hook((_, x1, x2) => { Before(x1, x2); return null; });
+            two.register_forward_hook((_, _, _, y) => { After(); return y; });
+            break;
+    }
+}
+
+double Lap() { double ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
+
+// TrainingStep.Run, phase by phase; the optimizer's step is split into its dense and row-sparse halves,
+// which RowSparseAdagrad.Step does one after the other with the same arithmetic.
+void Step(int i, bool timed)
+{
+    recording = timed;
+    var batch = batches[i % batches.Length];
+    var total = Stopwatch.StartNew();
+    clock.Restart();
+    var scope = NewDisposeScope();
+    var (x, ids, y) = (batch.Dense.to(CPU), batch.Sparse.to(CPU), batch.Label.to(CPU));
+    var phases = new List<(string, double)> { ("to(device) x3", Lap()) };
+    var logits = model.call(x, ids);
+    phases.Add(("forward (all)", Lap()));
+    var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+    phases.Add(("loss", Lap()));
+    loss.item<float>();
+    phases.Add(("item", Lap()));
+    loss.backward();
+    phases.Add(("backward", Lap()));
+    optimizer.ClipGradientNorm(5.0);
+    phases.Add(("clip", Lap()));
+    using (no_grad())
+    {
+        foreach (var (name, parameter) in dense)
+        {
+            using var gradient = parameter.grad;
+            if (gradient is null) continue;
+            var accumulator = accumulators[name];
+            accumulator.addcmul_(gradient, gradient, 1);
+            parameter.addcdiv_(gradient, accumulator.sqrt().add_(RowSparseAdagrad.Epsilon), -LearningRate);
+        }
+        phases.Add(("adagrad dense", Lap()));
+        var touched = table.Touched!;
+        using var rowGradient = touched.Rows.grad!;
+        var rowAccumulator = accumulators["embedding.weight"].index_select(0, touched.Ids).addcmul_(rowGradient, rowGradient, 1);
+        accumulators["embedding.weight"].index_copy_(0, touched.Ids, rowAccumulator);
+        var rows = touched.Rows.detach().addcdiv_(rowGradient, rowAccumulator.sqrt().add_(RowSparseAdagrad.Epsilon), -LearningRate);
+        table.Weight.index_copy_(0, touched.Ids, rows);
+        phases.Add(("adagrad rows (the batch's distinct rows)", Lap()));
+    }
+    optimizer.ZeroGradients();
+    phases.Add(("zero_grad", Lap()));
+    scope.Dispose();
+    phases.Add(("dispose scope", Lap()));
+    var walk = model.named_parameters().Count() + model.named_modules().Count();
+    phases.Add(("(a named_parameters+named_modules walk)", Lap()));
+    if (!timed) return;
+    foreach (var (phase, ms) in phases) Record(phase, ms);
+    Record("step", total.Elapsed.TotalMilliseconds - phases[^1].Item2);
+}
+
+for (int i = 0; i < Warmup; i++) Step(i, false);
+for (int i = 0; i < steps; i++) Step(i, true);
+recording = false;
+
+static double Median(List<double> values) { var sorted = values.Order().ToList(); return sorted[sorted.Count / 2]; }
+double step = Median(times["step"]);
+Console.WriteLine($"CriteoNasRecNetFull, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} ms/step ({Batch / step * 1000:N0} samples/s)");
+Console.WriteLine($"{"phase",-44} {"ms",8} {"share",7}");
+foreach (var (phase, values) in times.Where(t => t.Key != "step"))
+    Console.WriteLine($"{phase,-44} {Median(values),8:F2} {Median(values) / step,7:P1}");
+
+// Each child alone: forward, then backward of its output against a fixed upstream gradient.
+Console.WriteLine($"\nEach forward part alone (median of {steps}): forward / backward ms");
+foreach (var (name, child) in model.named_children())
+{
+    if (!inputs.TryGetValue(name, out var saved) || child is SparseEmbedding) continue;
+    var forwardMs = new List<double>();
+    var backwardMs = new List<double>();
+    for (int i = 0; i < Warmup + steps; i++)
+    {
+        using var scope = NewDisposeScope();
+        var leaves = saved.Select(t => t.is_floating_point() ? t.clone().requires_grad_(true) : t).ToArray();
+        var watch = Stopwatch.StartNew();
+        var output = child switch
+        {
+            nn.Module<Tensor, Tensor> one => one.call(leaves[0]),
+            nn.Module<Tensor, Tensor, Tensor> two => two.call(leaves[0], leaves[1]),
+            _ => throw new InvalidOperationException(name),
+        };
+        double f = watch.Elapsed.TotalMilliseconds;
+        var upstream = ones_like(output);
+        watch.Restart();
+        output.backward(new[] { upstream });
+        double b = watch.Elapsed.TotalMilliseconds;
+        model.zero_grad();
+        if (i >= Warmup) { forwardMs.Add(f); backwardMs.Add(b); }
+    }
+    Console.WriteLine($"{name,-44} {Median(forwardMs),8:F2} {Median(backwardMs),8:F2}");
+}
