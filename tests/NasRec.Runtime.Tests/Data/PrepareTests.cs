@@ -270,6 +270,10 @@ public sealed class PrepareTests : IDisposable
         { "1\t3\t4\tzz\t1\n", "train.tsv:1, column 4 (c1): expected a hexadecimal value below 2^63 (hex-modulo), found 'zz'" },
         { "2\t3\t4\tab\t1\n", "train.tsv:1, column 1 (y): expected a label 0 or 1, found '2'" },
         { "1\t3\t4\tab\t1\n0\t3\t4", "train.tsv:2: expected 5 columns, found 3" },
+        // Lines longer than the parser's 32-byte delimiter search, fields on both sides of the boundary.
+        { "1\t3333333333333333\t4444444444444444\tzz\t1\n", "train.tsv:1, column 4 (c1): expected a hexadecimal value below 2^63 (hex-modulo), found 'zz'" },
+        { "1\t3333333333333333333333333333333333\t4\n", "train.tsv:1: expected 5 columns, found 3" },
+        { "1\t3\t4\tab\t1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\t13\n", "train.tsv:1: expected 5 columns, found 17" },
         { "", "train.tsv: the file is empty" },
     };
 

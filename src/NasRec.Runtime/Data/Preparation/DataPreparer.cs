@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Reflection;
 using System.Security.Cryptography;
 using NasRec.Dsl.Model;
@@ -21,6 +22,9 @@ public sealed class DataPreparer
 
     /// <summary>The split of a row that goes nowhere (the reference's lost first line).</summary>
     internal const byte Dropped = byte.MaxValue;
+
+    /// <summary>Rows gathered per split before <see cref="Distribute"/> writes them.</summary>
+    private const int PendingRows = 4096;
     private readonly DatasetSchema schema;
     private readonly string schemaText;
     private readonly PrepareOptions options;
@@ -189,8 +193,8 @@ public sealed class DataPreparer
         }
         try
         {
-            var dense = new float[nd];
-            var sparse = new long[ns];
+            // Rows are gathered per split and written a block at a time: per-row writes cost more than the copy.
+            var pending = StoreFiles.Splits.Select(_ => new RowBlock(nd, ns)).ToArray();
             for (long r = 0; r < staged.Rows; r++)
             {
                 int split = splitOf[r];
@@ -200,18 +204,23 @@ public sealed class DataPreparer
                     cancel.ThrowIfCancellationRequested();
                     progress?.Report(new PrepareProgress("writing", r, staged.Rows, r));
                 }
+                var block = pending[split];
+                int row = block.Add(r);
+                var dense = block.DenseOf(row);
+                var sparse = block.SparseOf(row);
                 staged.Dense(r).CopyTo(dense);
                 staged.Sparse(r).CopyTo(sparse);
                 encoder.Apply(dense, sparse);
-                byte label = staged.Label(r);
-                writers[split].Append(label, dense, sparse);
+                byte label = block.Label(row) = staged.Label(r);
                 counters[split].Count(label, staged.Missing(r), sparse);
                 if (indices is not null)
                 {
                     indices[split].Write(staged.SourceRow(r).ToString(CultureInfo.InvariantCulture));
                     indices[split].Write('\n');
                 }
+                if (block.Count == PendingRows) WritePending(writers[split], block);
             }
+            for (int split = 0; split < writers.Length; split++) WritePending(writers[split], pending[split]);
             foreach (var writer in writers) writer.Flush(durable: true);
             foreach (var index in indices ?? []) index.Flush();
         }
@@ -221,6 +230,12 @@ public sealed class DataPreparer
             foreach (var index in indices ?? []) index.Dispose();
         }
         return StoreFiles.Splits.ToDictionary(s => s.Stem, s => counters[(int)s.Split].Summary());
+    }
+
+    private static void WritePending(RowFileWriter writer, RowBlock block)
+    {
+        writer.Append(block, 0, block.Count);
+        block.Clear();
     }
 
     private static string ShardCheck(InputPlan plan, IReadOnlyList<SourceFile> sources)
@@ -246,13 +261,17 @@ public sealed class DataPreparer
         {
             rows++;
             positives += label;
-            for (int i = 0; i < denseMissing.Length; i++)
+            // Visit only the set bits, and count missing sparse values without a branch: both are in the per-row loop.
+            for (int b = 0; b < missingMask.Length; b++)
             {
-                if ((missingMask[i / 8] & (1 << (i % 8))) != 0) denseMissing[i]++;
+                for (uint bits = missingMask[b]; bits != 0; bits &= bits - 1)
+                {
+                    denseMissing[b * 8 + BitOperations.TrailingZeroCount(bits)]++;
+                }
             }
             for (int i = 0; i < sparse.Length; i++)
             {
-                if (sparse[i] < 0) sparseMissing[i]++;
+                sparseMissing[i] += (long)((ulong)sparse[i] >> 63);
             }
         }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Data.Encodings;
@@ -143,6 +146,7 @@ public sealed class DelimitedLineParser
     /// <summary>Fills <see cref="fields"/> (up to one more than declared); returns the field count, or -1 for an unclosed quote.</summary>
     private int SplitInto(ReadOnlySpan<byte> line)
     {
+        if (!quoting) return SplitUnquoted(line);
         int count = 0;
         int start = 0;
         int scratch = 0;
@@ -169,6 +173,39 @@ public sealed class DelimitedLineParser
             fields[count++] = new FieldSpan(start, next, Unquoted: false);
             start += next + 1;
         }
+    }
+
+    /// <summary>
+    /// <see cref="SplitInto"/> for a line without quoting: the delimiters are found 32 bytes at a time
+    /// (a call per field costs more than the fields' few bytes). Returns the line's field count.
+    /// </summary>
+    private int SplitUnquoted(ReadOnlySpan<byte> line)
+    {
+        int count = 0;
+        int start = 0;
+        int i = 0;
+        ref byte origin = ref MemoryMarshal.GetReference(line);
+        var delimiters = Vector256.Create(delimiter);
+        for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+        {
+            uint bits = Vector256.Equals(Vector256.LoadUnsafe(ref origin, (nuint)i), delimiters).ExtractMostSignificantBits();
+            for (; bits != 0; bits &= bits - 1)
+            {
+                if (count == fields.Length - 1) return line.Count(delimiter) + 1;
+                int at = i + BitOperations.TrailingZeroCount(bits);
+                fields[count++] = new FieldSpan(start, at - start, Unquoted: false);
+                start = at + 1;
+            }
+        }
+        for (; i < line.Length; i++)
+        {
+            if (line[i] != delimiter) continue;
+            if (count == fields.Length - 1) return line.Count(delimiter) + 1;
+            fields[count++] = new FieldSpan(start, i - start, Unquoted: false);
+            start = i + 1;
+        }
+        fields[count++] = new FieldSpan(start, line.Length - start, Unquoted: false);
+        return count;
     }
 
     /// <summary>Copies the quoted field at <paramref name="start"/> into the buffer; returns the index after its closing quote.</summary>

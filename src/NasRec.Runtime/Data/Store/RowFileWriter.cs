@@ -41,15 +41,6 @@ public sealed class RowFileWriter : IDisposable
         Rows += count;
     }
 
-    /// <summary>Appends one row given as spans (the distribution step copies from a mapped file).</summary>
-    public void Append(byte rowLabel, ReadOnlySpan<float> rowDense, ReadOnlySpan<long> rowSparse)
-    {
-        label.WriteByte(rowLabel);
-        dense.Write(MemoryMarshal.AsBytes(rowDense));
-        sparse.Write(MemoryMarshal.AsBytes(rowSparse));
-        Rows++;
-    }
-
     /// <summary>Flushes; <paramref name="durable"/> waits for the disk (a store is renamed into place only after its files are durable; staging needs no such wait).</summary>
     public void Flush(bool durable)
     {
