@@ -16,6 +16,8 @@ public sealed class EncodingTests
     [Theory]
     [InlineData("68fd1e64", 0x68fd1e64L)]
     [InlineData("FFFFFFFF", 0xffffffffL)]
+    [InlineData("aBcDeF09", 0xabcdef09L)]
+    [InlineData("7fffffffffffffff", long.MaxValue)]
     [InlineData("0", 0L)]
     [InlineData("", -1L)]
     public void HexModuloStoresIntOfTheHexText(string text, long expected) =>
@@ -43,6 +45,10 @@ public sealed class EncodingTests
     [InlineData("xyz", CategoricalEncoding.HexModulo)]
     [InlineData("-1a", CategoricalEncoding.HexModulo)]
     [InlineData("12345678901234567", CategoricalEncoding.HexModulo)]
+    [InlineData("8000000000000000", CategoricalEncoding.HexModulo)]
+    [InlineData("68fd1g64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fd:e64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fd\u00e964", CategoricalEncoding.HexModulo)]
     [InlineData("g1", CategoricalEncoding.DecimalOrHex)]
     public void TextOutsideTheEncodingIsRejected(string text, CategoricalEncoding encoding) =>
         Assert.False(CategoricalValue.TryEncode(Encoding.UTF8.GetBytes(text), encoding, out _));

@@ -54,14 +54,16 @@ public static class CategoricalValue
     {
         value = 0;
         if (text.Length > 16) return false;
+        // Branch-free per digit (random hex digits defeat the predictor); a bad digit shows in the OR of all.
         ulong v = 0;
+        int invalid = 0;
         foreach (var c in text)
         {
             int digit = HexDigit(c);
-            if (digit < 0) return false;
-            v = (v << 4) | (uint)digit;
+            invalid |= digit;
+            v = (v << 4) | (uint)(digit & 0xF);
         }
-        if (v > long.MaxValue) return false;
+        if (invalid < 0 || v > long.MaxValue) return false;
         value = (long)v;
         return true;
     }
@@ -93,11 +95,11 @@ public static class CategoricalValue
         return true;
     }
 
-    private static int HexDigit(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-        _ => -1,
-    };
+    private static int HexDigit(byte c) => HexDigits[c];
+
+    /// <summary>Each byte's hexadecimal value, -1 for a byte that is not a hex digit.</summary>
+    private static readonly sbyte[] HexDigits = Enumerable.Range(0, 256).Select(c => (sbyte)(
+        c is >= '0' and <= '9' ? c - '0' :
+        c is >= 'a' and <= 'f' ? c - 'a' + 10 :
+        c is >= 'A' and <= 'F' ? c - 'A' + 10 : -1)).ToArray();
 }
