@@ -65,7 +65,8 @@ public sealed class Trainer : IDisposable
                 clock.Start();
                 double rate = schedule.At(position.Step);
                 float loss = float.NaN;
-                // The reference forwards a partial batch without a step; the schedule and the count still advance.
+                // The reference forwards a partial batch without a step, which changes nothing: it is skipped here,
+                // and the schedule and the step count still advance as there.
                 if (batch.Size == settings.BatchSize)
                 {
                     loss = step.Run(batch, rate);
