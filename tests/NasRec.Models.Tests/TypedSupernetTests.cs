@@ -55,7 +55,7 @@ public sealed class TypedSupernetTests(TypedSupernetTests.Supernets supernets) :
     public void PlainForwardRunsAPathOfTheSpacesSamplerSeededByTheConstructor()
     {
         using var scope = NewDisposeScope();
-        using var typed = new Supernet(CriteoDataset.Definition, new SupernetOptions(Supernets.TableCap), seed: 5);
+        using var typed = new NasRecSmallSpace.Supernet(CriteoDataset.Definition, new SupernetOptions(Supernets.TableCap), seed: 5);
         var (dense, ids) = ReleasedModel.Named(nameof(CriteoNasRecNetSmall)).Batch(4, Supernets.TableCap);
         var expected = PathSampler.ForSpace(Definition, seed: 5);
 
@@ -79,12 +79,12 @@ public sealed class TypedSupernetTests(TypedSupernetTests.Supernets supernets) :
         public Supernets()
         {
             var options = new SupernetOptions(TableCap, LayerNorm: true);
-            Typed = new Supernet(CriteoDataset.Definition, options);
+            Typed = new NasRecSmallSpace.Supernet(CriteoDataset.Definition, options);
             Interpreted = new NasRec.Runtime.Supernets.Supernet(Definition, CriteoDataset.Definition, options);
             Interpreted.load_state_dict(Typed.state_dict());
         }
 
-        public Supernet Typed { get; }
+        public NasRecSmallSpace.Supernet Typed { get; }
 
         public NasRec.Runtime.Supernets.Supernet Interpreted { get; }
 
