@@ -1,3 +1,4 @@
+using NasRec.Dsl.Analysis;
 using NasRec.Runtime.Supernets;
 using static NasRec.Models.NasRecSmallSpace;
 using static TorchSharp.torch;
@@ -24,6 +25,17 @@ public sealed class TypedSupernetTests(TypedSupernetTests.Supernets supernets) :
     public void TypedAndInterpretedSupernetsHaveTheSameStateDictKeysAndShapes()
     {
         Assert.Equal(Shapes(supernets.Interpreted), Shapes(supernets.Typed));
+    }
+
+    [Fact]
+    public void TheModuleHoldsWhatTheSupernetAnalysisPredicts()
+    {
+        var report = SupernetAnalyzer.Analyze(Definition, CriteoDataset.Definition, layerNorm: true);
+
+        Assert.Equal(report.NonEmbeddingParameters, supernets.Typed.NonEmbeddingParameters);
+        Assert.Equal(report.Blocks.Select(b => (b.DenseIn, b.TokensIn)),
+            report.Blocks.Select(b => (supernets.Typed.DenseInputWidth(b.Index), supernets.Typed.InputTokens(b.Index))));
+        Assert.Equal(report.HeadInput, supernets.Typed.Head.in_features);
     }
 
     [Fact]
