@@ -34,23 +34,23 @@ internal static class InspectCommand
         command.SetAction(CommandAction.Of((parseResult, stdout, stderr) =>
         {
             var path = parseResult.GetRequiredValue(file).FullName;
-            var request = new Request(path, parseResult.GetValue(dataset), parseResult.GetValue(layerNorm), parseResult.GetValue(json),
-                SpacesFolder.Resolve(parseResult.GetValue(spaces), path));
+            var datasetOption = parseResult.GetValue(dataset);
+            var request = new Request(path, datasetOption,
+                DatasetFile: datasetOption is not null && File.Exists(datasetOption) ? Path.GetFullPath(datasetOption) : null,
+                parseResult.GetValue(layerNorm), parseResult.GetValue(json), SpacesFolder.Resolve(parseResult.GetValue(spaces), path));
             return Inspect(request, stdout, stderr);
         }));
         return command;
     }
 
-    private sealed record Request(string Path, string? Dataset, bool? LayerNorm, bool Json, string Folder)
-    {
-        /// <summary>The dataset option when it names a file rather than a dataset of the folder.</summary>
-        public string? DatasetFile => Dataset is not null && File.Exists(Dataset) ? System.IO.Path.GetFullPath(Dataset) : null;
-    }
+    /// <param name="DatasetFile">The dataset option's full path when it names a file rather than a dataset of the folder.</param>
+    private sealed record Request(string Path, string? Dataset, string? DatasetFile, bool? LayerNorm, bool Json, string Folder);
 
     private static int Inspect(Request request, TextWriter stdout, TextWriter stderr)
     {
-        var workspace = SpacesFolder.Load(request.Folder, request.DatasetFile is string datasetFile ? [request.Path, datasetFile] : [request.Path]);
-        var diagnostics = workspace.DiagnosticsOf(request.Path).Concat(request.DatasetFile is string other ? workspace.DiagnosticsOf(other) : []).ToList();
+        string[] files = request.DatasetFile is string datasetFile ? [request.Path, datasetFile] : [request.Path];
+        var workspace = SpacesFolder.Load(request.Folder, files);
+        var diagnostics = files.SelectMany(workspace.DiagnosticsOf).ToList();
         foreach (var diagnostic in diagnostics) stderr.WriteLine(diagnostic);
         if (diagnostics.Any(d => d.IsError)) return 1;
 
