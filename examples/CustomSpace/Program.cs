@@ -1,6 +1,6 @@
 // Trains the compiled TinyNet (generated from tiny-net.arch.yaml) on a synthetic click log with a
 // planted feature interaction, then builds a second architecture written in C# against the typed
-// TinySpace records and runs it through the interpreted subnet.
+// TinySpace records and runs it through the interpreted subnet and inside the space's typed supernet.
 using CustomSpace;
 using NasRec.Runtime.Subnets;
 using TorchSharp;
@@ -31,13 +31,21 @@ using (var model = new TinyNet())
 var mine = new TinySpace.Architecture(
     new TinySpace.Block(TinySpace.Dense.Fc(TinySpace.DenseWidth.W16, 0), TinySpace.Sparse.Transformer(TinySpace.SparseTokens.T8, 0), Fm: true),
     new TinySpace.Block(TinySpace.Dense.Sum(TinySpace.DenseWidth.W8, left: 1, right: 0), TinySpace.Sparse.Efc(TinySpace.SparseTokens.T4, 0, 1)),
-    new TinySpace.Block(TinySpace.Dense.DotProduct(TinySpace.DenseWidth.W32, 1, 2), TinySpace.Sparse.Efc(TinySpace.SparseTokens.T4, 2), DenseToSparse: true))
-    .ToModel("Mine", ToyDataset.Definition.Name);
-using (var interpreted = new Subnet(mine, TinySpace.Definition, ToyDataset.Definition))
+    new TinySpace.Block(TinySpace.Dense.DotProduct(TinySpace.DenseWidth.W32, 1, 2), TinySpace.Sparse.Efc(TinySpace.SparseTokens.T4, 2), DenseToSparse: true));
+var mineModel = mine.ToModel("Mine", ToyDataset.Definition.Name);
+using (var interpreted = new Subnet(mineModel, TinySpace.Definition, ToyDataset.Definition))
 using (var noGrad = no_grad())
 {
     var logits = interpreted.call(dense, ids);
-    Console.WriteLine($"interpreted {mine.Name}: {interpreted.Report.MegaFlops:0.0000} MFLOPs per sample, logits {string.Join("x", logits.shape)}");
+    Console.WriteLine($"interpreted {mineModel.Name}: {interpreted.Report.MegaFlops:0.0000} MFLOPs per sample, logits {string.Join("x", logits.shape)}");
+}
+
+// The same record runs inside the space's weight-sharing supernet: how a search candidate inherits its weights.
+using (var supernet = new TinySpace.Supernet(ToyDataset.Definition))
+using (var noGrad = no_grad())
+{
+    var logits = supernet.Forward(dense, ids, mine);
+    Console.WriteLine($"{mineModel.Name} inside the supernet ({supernet.NonEmbeddingParameters:N0} parameters besides the embeddings): logits {string.Join("x", logits.shape)}");
 }
 
 // Clicks depend on whether advertiser and device share their parity, and on the first counter.

@@ -12,7 +12,7 @@ namespace NasRec.Dsl.Generators;
 
 /// <summary>
 /// Compiles NasRec YAML documents (AdditionalFiles ending in .space.yaml, .arch.yaml, .dataset.yaml)
-/// into typed classes: per space, typed architecture records and enums; per dataset, a typed schema;
+/// into typed classes: per space, typed architecture records and enums (and, with the runtime, its typed supernet); per dataset, a typed schema;
 /// per architecture, a TorchSharp subnet with straight-line forward code and dead parts left out.
 /// Source and diagnostics are separate outputs, and source specs hold no locations, so an edit that
 /// only moves text re-reports diagnostics but re-emits no code.
@@ -139,18 +139,29 @@ public sealed class NasRecGenerator : IIncrementalGenerator
         }
         try
         {
-            var source = spec switch
-            {
-                SpaceSpec space => SpaceEmitter.Emit(space),
-                DatasetSpec dataset => DatasetEmitter.Emit(dataset),
-                ArchitectureSpec architecture => ArchitectureEmitter.Emit(architecture),
-                _ => null,
-            };
-            if (source is not null) production.AddSource(spec.HintName, source);
+            foreach (var (hintName, source) in Sources(spec)) production.AddSource(hintName, source);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
             production.ReportDiagnostic(RoslynDiagnostics.InternalError(spec.File, e.GetType().Name + ": " + e.Message));
+        }
+    }
+
+    /// <summary>The files a spec generates: a space also has its supernet when the runtime is referenced.</summary>
+    private static IEnumerable<(string HintName, string Source)> Sources(GenerationSpec spec)
+    {
+        switch (spec)
+        {
+            case SpaceSpec space:
+                yield return (space.HintName, SpaceEmitter.Emit(space));
+                if (space.Options.HasRuntime) yield return (space.SupernetHintName, SupernetEmitter.Emit(space));
+                break;
+            case DatasetSpec dataset:
+                yield return (dataset.HintName, DatasetEmitter.Emit(dataset));
+                break;
+            case ArchitectureSpec architecture:
+                yield return (architecture.HintName, ArchitectureEmitter.Emit(architecture));
+                break;
         }
     }
 

@@ -46,15 +46,15 @@ internal static class SpacesFolder
     }
 
     /// <summary>
-    /// The spaces and datasets of <paramref name="folder"/>, plus <paramref name="architectureFiles"/>.
+    /// The spaces and datasets of <paramref name="folder"/>, plus <paramref name="files"/>, the documents a command was given.
     /// The folder's own architectures are left out: nothing refers to them, and a modified copy of one
     /// keeps its name, which would clash with the original (NASREC017).
     /// </summary>
-    public static Workspace Load(string folder, params string[] architectureFiles)
+    public static Workspace Load(string folder, params string[] files)
     {
         var definitions = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
             .Where(path => Workspace.IsDslFile(path) && !path.EndsWith(".arch.yaml", StringComparison.OrdinalIgnoreCase));
-        var paths = definitions.Concat(architectureFiles)
+        var paths = definitions.Concat(files)
             .Select(Path.GetFullPath)
             .Distinct(StringComparer.Ordinal)
             .OrderBy(path => path, StringComparer.Ordinal);

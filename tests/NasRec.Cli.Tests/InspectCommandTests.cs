@@ -65,11 +65,74 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
-    public void ADocumentOtherThanAnArchitectureIsAnError()
+    public void ADatasetIsNeitherAnArchitectureNorASpace()
     {
-        var (exitCode, _, error) = CliRunner.Run("inspect", Path.Combine(Repository.Spaces, "nasrec-full.space.yaml"), "--spaces", Repository.Spaces);
+        var (exitCode, _, error) = CliRunner.Run("inspect", Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml"), "--spaces", Repository.Spaces);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("is a SearchSpace, not an Architecture", error);
+        Assert.Contains("is a Dataset, not an Architecture or a SearchSpace", error);
     }
+
+    [Fact]
+    public void ASpaceGivesItsSupernetOverTheDatasetAsJson()
+    {
+        var (exitCode, output, error) = CliRunner.Run("inspect", FullSpace, "--dataset", "Criteo", "--json", "--spaces", Repository.Spaces);
+
+        Assert.Equal(0, exitCode);
+        Assert.Empty(error);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(("NasRecFull", "Criteo", true), (report.GetProperty("space").GetString(), report.GetProperty("dataset").GetString(), report.GetProperty("layerNorm").GetBoolean()));
+        Assert.Equal(171_529_127, report.GetProperty("nonEmbeddingParams").GetInt64());
+        Assert.Equal(178.003727, report.GetProperty("mflops").GetDouble(), 1e-9);
+        Assert.Equal(2176, report.GetProperty("headInput").GetInt32());
+        var blocks = report.GetProperty("blocks").EnumerateArray().ToList();
+        Assert.Equal([13, 1037, 2061, 3085, 4109, 5133, 6157], blocks.Select(b => b.GetProperty("denseIn").GetInt32()));
+        Assert.Equal([26, 98, 170, 242, 314, 386, 458], blocks.Select(b => b.GetProperty("tokensIn").GetInt32()));
+    }
+
+    [Fact]
+    public void ASpaceTakesItsDatasetFromAFileAndLayerNormFromTheOption()
+    {
+        var dataset = Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml");
+
+        var (exitCode, output, _) = CliRunner.Run("inspect", Path.Combine(Repository.Spaces, "nasrec-small.space.yaml"),
+            "--dataset", dataset, "--layer-norm", "false", "--spaces", Repository.Spaces);
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Supernet of NasRecSmall over Criteo, layer norm off\n", output);
+        Assert.Matches(@"\n\s+6\s+6157\s+458\s+[0-9.]+\s+[0-9,]+\n", output);
+        Assert.Matches(@"head input\s+2176\n", output);
+        Assert.Matches(@"non-embedding params\s+31,119,970\n", output);
+    }
+
+    [Fact]
+    public void ASpaceWithoutADatasetIsAnError()
+    {
+        var (exitCode, output, error) = CliRunner.Run("inspect", FullSpace, "--spaces", Repository.Spaces);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal("error: Inspecting a search space needs --dataset <name|file>: the supernet's input widths are the dataset's\n", error);
+    }
+
+    [Fact]
+    public void AnUnknownDatasetNamesTheKnownOnes()
+    {
+        var (exitCode, _, error) = CliRunner.Run("inspect", FullSpace, "--dataset", "Movielens", "--spaces", Repository.Spaces);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Unknown dataset 'Movielens' (known in ", error);
+        Assert.Contains("Criteo", error);
+    }
+
+    [Fact]
+    public void AnArchitectureRefusesTheSupernetOptions()
+    {
+        var (exitCode, _, error) = CliRunner.Run("inspect", Repository.CriteoFull, "--dataset", "Criteo", "--spaces", Repository.Spaces);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--dataset and --layer-norm apply to a search space", error);
+    }
+
+    private static string FullSpace => Path.Combine(Repository.Spaces, "nasrec-full.space.yaml");
 }

@@ -84,6 +84,24 @@ public sealed class BaselineTests
     }
 
     [Theory]
+    [InlineData(WithRuntime, true)]
+    [InlineData(RecordsOnly, false)]
+    public void EverySpaceHasATypedSupernetExactlyWhenTheRuntimeIsReferenced(string mode, bool emitted)
+    {
+        var output = Modes[mode].Value.Output;
+        var spaces = Workspace.LoadDirectory(Path.Combine(GeneratorHarness.RepoRoot, "spaces")).Files
+            .Select(f => f.Document).OfType<Model.SearchSpace>().Select(s => s.Name).ToList();
+
+        Assert.Equal(3, spaces.Count);
+        foreach (var name in spaces)
+        {
+            var type = output.GetTypeByMetadataName("NasRec.Models." + name + "Space+Supernet");
+            Assert.Equal(emitted, type is not null);
+            if (emitted) Assert.Equal("NasRec.Runtime.Supernets.Supernet", type!.BaseType?.ToDisplayString());
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(ModeNames))]
     public void ShippedDocumentsCompileWithoutErrorsOrWarningsBesidesDeadBlocks(string mode)
     {

@@ -6,7 +6,7 @@ namespace NasRec.EndToEnd.Tests;
 public sealed class CustomSpaceExampleTests
 {
     [Fact]
-    public void ExampleBuildsTrainsItsCompiledSubnetAndRunsATypedArchitecture()
+    public void ExampleBuildsTrainsItsCompiledSubnetAndRunsATypedArchitectureInterpretedAndInsideTheSupernet()
     {
         // The test project references the example, so the test command has built it already.
         var project = Path.Combine(DotnetCli.RepoRoot, "examples", "CustomSpace");
@@ -20,5 +20,6 @@ public sealed class CustomSpaceExampleTests
         double last = double.Parse(loss.Groups[2].Value, CultureInfo.InvariantCulture);
         Assert.True(last < first / 2, run.Output);
         Assert.Contains("interpreted Mine:", run.Output);
+        Assert.Contains("Mine inside the supernet (", run.Output);
     }
 }

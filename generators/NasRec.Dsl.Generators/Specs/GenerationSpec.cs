@@ -20,6 +20,9 @@ internal sealed record SpaceSpec(GeneratorOptions Options, string File, SearchSp
     public string TypeName => GeneratedNames.TypeName(DocumentKinds.SearchSpace, Space.Name);
 
     public override string HintName => Options.Namespace + "." + TypeName + ".g.cs";
+
+    /// <summary>The file of the space's typed supernet (with the runtime only); no document name holds a dot, so none can repeat it.</summary>
+    public string SupernetHintName => Options.Namespace + "." + TypeName + ".Supernet.g.cs";
 }
 
 internal sealed record DatasetSpec(GeneratorOptions Options, string File, DatasetSchema Dataset) : GenerationSpec(Options, File)

@@ -17,8 +17,10 @@ namespace NasRec.Runtime.Supernets;
 /// Submodules are named <c>embedding</c>, <c>block{i}_{operator}</c> (e.g. <c>block0_dot_product</c>;
 /// the zeros operators hold no state and are not registered), <c>block{i}_fm</c>,
 /// <c>block{i}_dense_to_sparse</c> and <c>head</c>.
+/// Not sealed: the generator's typed supernet of a space derives from it, so that it is this module
+/// (same parameter names, usable wherever a supernet is) with the space's typed architecture records on top.
 /// </summary>
-public sealed class Supernet : nn.Module<Tensor, Tensor, Tensor>
+public class Supernet : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly SparseEmbedding embedding;
     private readonly Linear head;
