@@ -100,7 +100,7 @@ internal static class TrainCommand
         using var trainer = new Trainer(module, source, settings, data, run, device);
 
         var info = json ? stderr : stdout;
-        info.WriteLine($"Model: {model.Kind}; {(source.TableCap is null ? "full tables" : $"tables capped at {source.TableCap:N0} rows")}; {device.type.ToString().ToLowerInvariant()}");
+        info.WriteLine($"Model: {model.Kind}; {(model.TableCap is null ? "full tables" : $"tables capped at {model.TableCap:N0} rows")}; {device.type.ToString().ToLowerInvariant()}");
         info.WriteLine($"Run folder: {run.Directory}{(resume ? " (resumed)" : "")}");
 
         using var cancel = new CancellationTokenSource();
@@ -158,7 +158,7 @@ internal static class TrainCommand
     };
 
     /// <summary>The architecture file with its space and dataset from the spaces folder, as a self-contained model source.</summary>
-    private static (Architecture, SearchSpace, DatasetSchema, ModelSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
+    private static (Architecture, SearchSpace, DatasetSchema, SubnetSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
     {
         var path = file.FullName;
         var workspace = SpacesFolder.Load(spacesFolder, path);
@@ -171,7 +171,7 @@ internal static class TrainCommand
         var dataset = workspace.Catalog.Dataset(architecture.Dataset)
             ?? throw new CommandException($"{path}: dataset '{architecture.Dataset}' is not in {spacesFolder}");
         string TextOf(NasRecDocument document) => File.ReadAllText(workspace.Files.First(f => ReferenceEquals(f.Document, document)).File);
-        var source = new ModelSource(File.ReadAllText(path), TextOf(space), TextOf(dataset), searchCap ? dataset.SearchTableCap : null);
+        var source = new SubnetSource(File.ReadAllText(path), TextOf(space), TextOf(dataset), searchCap ? dataset.SearchTableCap : null);
         return (architecture, space, dataset, source);
     }
 

@@ -50,7 +50,7 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(bool resume, Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         if (resume) Resume();
-        else run.WriteJson(run.SettingsFile, new { source.TableCap, Settings = settings, Architecture = source.ArchitectureYaml });
+        else run.WriteJson(run.SettingsFile, new { Model = source, Settings = settings });
 
         var clock = new Stopwatch();
         long samples = 0, firstStep = position.Step;
