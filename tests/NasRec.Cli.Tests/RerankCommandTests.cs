@@ -46,7 +46,7 @@ public sealed class RerankCommandTests : IDisposable
             "--top", "1", "--batch", "16", "--steps", "5", "--output", workspace.File("rerank"));
 
         Assert.True(exitCode == 0, error);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"(?m)^   1  TinyFull\s+-\s+\d\.\d{5}\s+\d\.\d{5}$"), output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"(?m)^   1  TinyFull\s+-\s+\d+\.\d{5}\s+\d\.\d{5}$"), output);
         Assert.DoesNotContain("TinySmall", output);
     }
 
