@@ -78,7 +78,7 @@ public sealed class SupernetTraining : IDisposable
         for (int seed = 0; seed < evaluation.Architectures; seed++)
         {
             status?.Invoke($"validation of fixed architecture {seed + 1}/{evaluation.Architectures}");
-            var choice = FixedArchitecture(seed);
+            var choice = FixedArchitecture(space, seed);
             scores.Add(new FixedArchitectureScore(seed, Evaluator.Evaluate((dense, ids) => Supernet.Forward(dense, ids, choice), prefix, device)));
         }
         Checkpoints.Checkpoint.Save(FinalCheckpoint, Checkpoints.Checkpoint.ReadHeader(run.LastCheckpoint), Supernet, optimizer: null);
@@ -95,7 +95,7 @@ public sealed class SupernetTraining : IDisposable
     }
 
     /// <summary>The i-th architecture of the fixed set: a fixed-path draw (spec §3.1) from seed i, the same for every run of the space.</summary>
-    public SubnetChoice FixedArchitecture(int seed) =>
+    public static SubnetChoice FixedArchitecture(SearchSpace space, int seed) =>
         new PathSampler(space, SamplingStrategy.FixedPath, ConnectionCount.Uniform, warmupSteps: 0, seed).Next();
 
     /// <summary>Metrics with a new path per batch, drawn by the run's strategy past its warm-up from the run's seed.</summary>
