@@ -9,7 +9,7 @@ namespace NasRec.Runtime.Tests.Training;
 
 public sealed class TrainerTests : IDisposable
 {
-    private static readonly ModelSource Source = new("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
+    private static readonly ModelSource Source = new SubnetSource("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
     private readonly string folder = Directory.CreateTempSubdirectory("nasrec-trainer-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
