@@ -21,6 +21,7 @@ public static class NasRecCommand
             InspectCommand.Create(),
             TrainCommand.Create(),
             RerankCommand.Create(),
+            SupernetCommand.Create(),
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NasRec.Cli.Commands;
 
 /// <summary>A candidate trained from scratch: its best validation metrics (null when it diverged) and its run folder.</summary>
-internal sealed record ScratchScore(Candidate Candidate, BinaryMetrics? Validation, string RunFolder)
+internal sealed record ScratchScore(ScratchCandidate Candidate, BinaryMetrics? Validation, string RunFolder)
 {
     /// <summary>What ranks it: the validation logloss, a diverged run last.</summary>
     public double ValLogloss => Validation?.Logloss ?? double.PositiveInfinity;
@@ -18,7 +18,7 @@ internal sealed record ScratchScore(Candidate Candidate, BinaryMetrics? Validati
 internal static class ScratchTraining
 {
     public static IReadOnlyList<ScratchScore> Run(
-        IReadOnlyList<Candidate> candidates, TrainingSettings settings, DirectoryInfo storeDirectory, string output, Device device, TextWriter log)
+        IReadOnlyList<ScratchCandidate> candidates, TrainingSettings settings, DirectoryInfo storeDirectory, string output, Device device, TextWriter log)
     {
         var scores = new List<ScratchScore>();
         foreach (var candidate in candidates)
@@ -30,7 +30,7 @@ internal static class ScratchTraining
         return scores;
     }
 
-    private static BinaryMetrics? Train(Candidate candidate, TrainingSettings settings, DirectoryInfo storeDirectory, string folder, Device device, TextWriter log)
+    private static BinaryMetrics? Train(ScratchCandidate candidate, TrainingSettings settings, DirectoryInfo storeDirectory, string folder, Device device, TextWriter log)
     {
         // Every candidate starts from the same seed, so their differences are the architectures'.
         manual_seed(settings.Seed);

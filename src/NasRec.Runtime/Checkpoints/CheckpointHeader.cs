@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using NasRec.Dsl;
 using NasRec.Dsl.Model;
+using NasRec.Runtime.Supernets;
 using NasRec.Runtime.Training;
 
 namespace NasRec.Runtime.Checkpoints;
@@ -11,15 +12,18 @@ namespace NasRec.Runtime.Checkpoints;
 /// <param name="Position">How far the run got.</param>
 /// <param name="RngState">The CPU generator's state (base64), restored on resume.</param>
 /// <param name="HasOptimizerState">Whether the optimizer's accumulators follow the weights.</param>
+/// <param name="Sampler">A supernet run's path sampler, so that a resumed run draws the same paths; null for a subnet.</param>
 public sealed record CheckpointHeader(
-    ModelSource Model, TrainingSettings Settings, TrainingPosition Position, string RngState, bool HasOptimizerState = false);
+    ModelSource Model, TrainingSettings Settings, TrainingPosition Position, string RngState, bool HasOptimizerState = false,
+    PathSamplerState? Sampler = null);
 
 /// <summary>
 /// The model a run trains, as the YAML documents that rebuild it anywhere (the checkpoint header and settings.json
-/// carry it): a subnet (<see cref="SubnetSource"/>) or a supernet. Serialized with a <c>kind</c> discriminator.
+/// carry it): a subnet (<see cref="SubnetSource"/>) or a supernet (<see cref="SupernetSource"/>). Serialized with a <c>kind</c> discriminator.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(SubnetSource), "subnet")]
+[JsonDerivedType(typeof(SupernetSource), "supernet")]
 public abstract record ModelSource
 {
     /// <summary>Parses and validates <paramref name="documents"/> (file names and texts) as one workspace.</summary>
@@ -51,5 +55,22 @@ public sealed record SubnetSource(string ArchitectureYaml, string SpaceYaml, str
         if (architecture is null || space is null || dataset is null)
             throw new InvalidDataException("The checkpoint's model documents do not hold an architecture with its search space and dataset.");
         return (architecture, space, dataset);
+    }
+}
+
+/// <summary>A supernet: its search space and dataset, the module's options, and the path sampling its run trains with.</summary>
+public sealed record SupernetSource(string SpaceYaml, string DatasetYaml, SupernetOptions Options, SamplingDefaults Sampling) : ModelSource
+{
+    /// <summary>Parses and validates the two documents.</summary>
+    /// <exception cref="InvalidDataException">They are not one valid search space and one valid dataset.</exception>
+    public (SearchSpace Space, DatasetSchema Dataset) Resolve()
+    {
+        var documents = Load("search space and dataset", ("checkpoint.space.yaml", SpaceYaml), ("checkpoint.dataset.yaml", DatasetYaml))
+            .Files.Select(file => file.Document).ToList();
+        var space = documents.OfType<SearchSpace>().SingleOrDefault();
+        var dataset = documents.OfType<DatasetSchema>().SingleOrDefault();
+        if (space is null || dataset is null)
+            throw new InvalidDataException("The checkpoint's model documents do not hold a search space and a dataset.");
+        return (space, dataset);
     }
 }

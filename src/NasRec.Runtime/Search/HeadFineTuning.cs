@@ -17,7 +17,9 @@ public static class HeadFineTuning
 {
     /// <param name="trainedHead">The head the copy starts from (read, never written).</param>
     /// <param name="features">The frozen part: (dense, sparse ids) to the head's input; called without gradients.</param>
-    public static BinaryMetrics Run(Linear trainedHead, Func<Tensor, Tensor, Tensor> features, FineTuneData data, FineTuneSettings settings, Device device)
+    /// <param name="cancel">Checked before each frozen forward.</param>
+    public static BinaryMetrics Run(
+        Linear trainedHead, Func<Tensor, Tensor, Tensor> features, FineTuneData data, FineTuneSettings settings, Device device, CancellationToken cancel = default)
     {
         using var head = new HeadCopy(trainedHead);
         using var optimizer = new RowSparseAdagrad(head);
@@ -26,6 +28,7 @@ public static class HeadFineTuning
         long step = 0, row = 0;
         foreach (var chunk in Chunks(batches, settings.ForwardRows))
         {
+            cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             long rows = chunk.Sum();
             var inputs = Frozen(features, data.Train, row, rows, device);
@@ -41,7 +44,7 @@ public static class HeadFineTuning
             }
             row += rows;
         }
-        return Score(head, features, data.Validation, settings.ForwardRows, device);
+        return Score(head, features, data.Validation, settings.ForwardRows, device, cancel);
     }
 
     /// <summary>
@@ -61,13 +64,15 @@ public static class HeadFineTuning
         optimizer.ZeroGradients();
     }
 
-    private static BinaryMetrics Score(HeadCopy head, Func<Tensor, Tensor, Tensor> features, HeldRows validation, int forwardRows, Device device)
+    private static BinaryMetrics Score(
+        HeadCopy head, Func<Tensor, Tensor, Tensor> features, HeldRows validation, int forwardRows, Device device, CancellationToken cancel)
     {
         var logits = new float[validation.Rows];
         using (no_grad())
         {
             for (long row = 0; row < validation.Rows; row += forwardRows)
             {
+                cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 long rows = Math.Min(forwardRows, validation.Rows - row);
                 head.call(Frozen(features, validation, row, rows, device)).cpu().data<float>().CopyTo(logits.AsSpan((int)row, (int)rows));
