@@ -22,6 +22,8 @@ public static class NasRecCommand
             TrainCommand.Create(),
             RerankCommand.Create(),
             SupernetCommand.Create(),
+            // Until the search command lands: its rank-check subcommand.
+            new Command("search", "Searches a trained supernet for architectures") { RankCheckCommand.Create() },
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),
