@@ -40,7 +40,7 @@ public sealed class RankCheckCommandTests(RankCheckFixture fixture) : IClassFixt
     {
         var (exitCode, output, error) = CliRunner.Run("search", "rank-check", "--supernet", Workspace.File("supernet"), "--archs", Workspace.File("small"),
             "--data", Workspace.Store, "--spaces", Workspace.Spaces, "--finetune-steps", "4", "--finetune-batch", "32", "--val-rows", "64",
-            "--steps", "4", "--batch", "16", "--output", Workspace.File("check"), "--json");
+            "--steps", "4", "--batch", "16", "--lr", "0.005", "--output", Workspace.File("check"), "--json");
 
         Assert.True(exitCode == 0, error);
         var result = JsonNode.Parse(output)!;
