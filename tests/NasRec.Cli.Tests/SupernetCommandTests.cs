@@ -142,10 +142,10 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     }
 
     [Fact]
-    public void BenchSupernetMeasuresSampledAndFullPathSteps()
+    public void BenchSupernetMeasuresSampledAndFullPathStepsWithTheChosenCompute()
     {
         var (exitCode, output, error) = CliRunner.Run("bench", "supernet", "--space", "NasRecSmall", "--dataset", "tinycriteo",
-            "--spaces", fixture.PathOf("spaces"), "--batch", "32", "--steps", "1", "--warmup", "0", "--json");
+            "--spaces", fixture.PathOf("spaces"), "--batch", "32", "--steps", "1", "--warmup", "0", "--compute", "sliced", "--json");
 
         Assert.True(exitCode == 0, error);
         var rows = JsonNode.Parse(output)!.AsArray();
@@ -153,6 +153,7 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
         Assert.All(rows, r =>
         {
             Assert.Equal("NasRecSmall", (string)r!["space"]!);
+            Assert.Equal("sliced", (string)r["compute"]!);
             Assert.True((double)r["samplesPerSecond"]! > 0);
             Assert.True((long)r["peakRssBytes"]! > 100 << 20);
         });
