@@ -1,4 +1,5 @@
 using NasRec.Runtime.Checkpoints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Supernets;

@@ -3,6 +3,7 @@ using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Supernets;
