@@ -22,6 +22,7 @@ public static class NasRecCommand
             TrainCommand.Create(),
             SupernetCommand.Create(),
             EvaluateCommand.Create(),
+            ExportCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),
         };
