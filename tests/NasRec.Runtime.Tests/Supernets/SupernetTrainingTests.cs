@@ -3,12 +3,14 @@ using NasRec.Dsl.Model;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Tests.Training;
 using NasRec.Runtime.Training;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Supernets;
 
 /// <summary>Supernet runs on a three-block NASRec-Full space with narrow widths over a Criteo layout with 50-row tables.</summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class SupernetTrainingTests : IDisposable
 {
     private static readonly SupernetSource Source = TinySource();
@@ -66,7 +68,7 @@ public sealed class SupernetTrainingTests : IDisposable
     {
         var path = Path.Combine(folder, "subnet.ckpt");
         var subnet = new SubnetSource("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
-        using var model = new NasRec.Runtime.Tests.Training.TinyCtrModel(seed: 1);
+        using var model = new TinyCtrModel(seed: 1);
         Checkpoint.Save(path, new CheckpointHeader(subnet, new TrainingSettings(32, 0.1), TrainingPosition.Start, ""), model, optimizer: null);
 
         var error = Assert.Throws<InvalidDataException>(() => SupernetCheckpoint.Load(path, CPU));
