@@ -22,6 +22,7 @@ public static class NasRecCommand
             TrainCommand.Create(),
             RerankCommand.Create(),
             SupernetCommand.Create(),
+            SearchCommand.Create(SearchCommand.OpenSupernet),
             EvaluateCommand.Create(),
             ExportCommand.Create(),
             ExportWeightsCommand.Create(),

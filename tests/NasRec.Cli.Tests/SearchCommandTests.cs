@@ -49,6 +49,7 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal("evolution", settings["method"]!.GetValue<string>());
         Assert.Equal(Path.GetFullPath(supernet), settings["supernet"]!.GetValue<string>());
         Assert.Equal(store, settings["data"]!.GetValue<string>());
+        Assert.Equal(500, settings["fineTune"]!["steps"]!.GetValue<int>());
     }
 
     [Fact]

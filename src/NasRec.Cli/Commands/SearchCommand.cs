@@ -3,16 +3,18 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Dsl.Model;
+using NasRec.Runtime.Data;
 using NasRec.Runtime.Search;
 using NasRec.Runtime.Supernets;
 using static TorchSharp.torch;
 
 namespace NasRec.Cli.Commands;
 
-/// <summary>Where a search's candidates are scored: the trained supernet and the store, the search's seed and device.</summary>
+/// <summary>Where and how a search's candidates are scored.</summary>
 /// <param name="Supernet">A supernet run folder or checkpoint.</param>
 /// <param name="Data">A prepared store.</param>
-internal sealed record SearchSource(string Supernet, string Data, int Seed, Device Device);
+/// <param name="FineTune">How each candidate's head is fine-tuned and scored.</param>
+internal sealed record SearchSource(string Supernet, string Data, FineTuneSettings FineTune, Device Device);
 
 /// <summary>Opens the candidate evaluation of a search: a trained supernet, each candidate's head fine-tuned and validated (spec §6.3).</summary>
 internal delegate ICandidateEvaluation OpenCandidateEvaluation(SearchSource source);
@@ -24,11 +26,26 @@ internal static class SearchCommand
 
     private static readonly NameTable<SearchObjective> Objectives = new((SearchObjective.Logloss, "logloss"), (SearchObjective.Pareto, "pareto"));
 
-    private static readonly JsonSerializerOptions JsonOutput = new()
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>Weight inheritance (spec §6.3): the trained supernet, each candidate's head fine-tuned on the store's first rows.</summary>
+    public static ICandidateEvaluation OpenSupernet(SearchSource source)
+    {
+        using var store = DataStore.Open(source.Data);
+        try
+        {
+            // The evaluation holds the rows it needs in memory: the store may close.
+            return SupernetEvaluation.Open(source.Supernet, store, source.FineTune, source.Device);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CommandException(e.Message);
+        }
+    }
 
     public static Command Create(OpenCandidateEvaluation openEvaluation)
     {
@@ -107,6 +124,7 @@ internal static class SearchCommand
                 ["supernet"] = Path.GetFullPath(supernetPath),
                 ["data"] = store.FullName,
                 ["spaces"] = spacesFolder,
+                ["fineTune"] = JsonSerializer.SerializeToNode(new FineTuneSettings(), JsonOutput),
                 ["version"] = typeof(SearchCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             });
             return Search(openEvaluation, newFolder, record, resume: false, r.GetValue(workers), targetDevice, r.GetValue(json), stdout, progress);
@@ -120,7 +138,8 @@ internal static class SearchCommand
     {
         var settings = Guard(() => SearchFolder.ReadSettings(record));
         string Recorded(string key) => record[key]?.GetValue<string>() ?? throw new CommandException($"{folder.SettingsFile} has no '{key}'");
-        using var evaluation = openEvaluation(new SearchSource(Recorded("supernet"), Recorded("data"), settings.Seed, device));
+        var fineTune = record["fineTune"]?.Deserialize<FineTuneSettings>(JsonOutput) ?? throw new CommandException($"{folder.SettingsFile} has no 'fineTune'");
+        using var evaluation = openEvaluation(new SearchSource(Recorded("supernet"), Recorded("data"), fineTune, device));
         var listed = settings.Architectures is { } files ? Listed(files, Recorded("spaces"), evaluation.Space, evaluation.Dataset) : [];
         if (!resume) folder.WriteSettings(record);
 
