@@ -50,14 +50,18 @@ internal static class SpacesFolder
     /// The folder's own architectures are left out: nothing refers to them, and a modified copy of one
     /// keeps its name, which would clash with the original (NASREC017).
     /// </summary>
-    public static Workspace Load(string folder, params string[] files)
+    public static Workspace Load(string folder, params string[] files) =>
+        Load(folder, files.Select(path => (Path.GetFullPath(path), File.ReadAllText(path))));
+
+    /// <summary>As <see cref="Load(string, string[])"/>, for documents given as (path, text): a search journal's architectures, say.</summary>
+    public static Workspace Load(string folder, IEnumerable<(string Path, string Text)> documents)
     {
         var definitions = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
-            .Where(path => Workspace.IsDslFile(path) && !path.EndsWith(".arch.yaml", StringComparison.OrdinalIgnoreCase));
-        var paths = definitions.Concat(files)
-            .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(path => path, StringComparer.Ordinal);
-        return Workspace.Load(paths.Select(path => (path, File.ReadAllText(path))));
+            .Where(path => Workspace.IsDslFile(path) && !path.EndsWith(".arch.yaml", StringComparison.OrdinalIgnoreCase))
+            .Select(path => (Path: Path.GetFullPath(path), Text: File.ReadAllText(path)));
+        var all = definitions.Concat(documents)
+            .DistinctBy(document => document.Path, StringComparer.Ordinal)
+            .OrderBy(document => document.Path, StringComparer.Ordinal);
+        return Workspace.Load(all);
     }
 }
