@@ -201,8 +201,8 @@ internal static class SupernetCommand
     /// <summary>--compute, shared with <c>nasrec bench supernet</c>.</summary>
     public static Option<string> ComputeOption() => new Option<string>("--compute")
     {
-        Description = "skip-zeros: exact, the zero inputs of unselected paths skipped; masked: the reference's arithmetic; " +
-            "sliced: only the selected widths computed (a departure: differs from masking with layer norm on)",
+        Description = "skip-zeros: the zero inputs of unselected paths skipped (exact); masked: the reference's arithmetic; " +
+            "sliced: only the kept widths computed (a departure: layer norm over the kept units, not all of them)",
         DefaultValueFactory = _ => "skip-zeros",
     }.AcceptOnlyFromAmong(ComputeNames.Names.ToArray());
 
