@@ -82,6 +82,7 @@ internal static class SearchCommand
         var json = TrainingOptions.Json();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error" };
         var spaces = SpacesFolder.CreateOption();
+        var fineTune = new FineTuneOptions();
 
         var command = new Command("search",
             "Searches architectures over a trained supernet: each candidate inherits the supernet's weights with its path frozen, only the " +
@@ -92,6 +93,7 @@ internal static class SearchCommand
             supernet, data, output, resume, method, population, tournament, children, generations, keep, budget, topK, archs, maxRejected, seed, maxMflops,
             maxParams, objective, workers, device, threads, json, quiet, spaces,
         };
+        fineTune.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
@@ -130,7 +132,7 @@ internal static class SearchCommand
                 ["supernet"] = Path.GetFullPath(supernetPath),
                 ["data"] = store.FullName,
                 ["spaces"] = spacesFolder,
-                ["fineTune"] = JsonSerializer.SerializeToNode(new FineTuneSettings(), JsonOutput),
+                ["fineTune"] = JsonSerializer.SerializeToNode(fineTune.Settings(r), JsonOutput),
                 ["version"] = typeof(SearchCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             });
             return Search(openEvaluation, newFolder, record, resume: false, r.GetValue(workers), targetDevice, r.GetValue(json), stdout, progress);
