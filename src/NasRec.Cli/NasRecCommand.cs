@@ -23,6 +23,7 @@ public static class NasRecCommand
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),
+            ReportCommand.Create(),
         };
     }
 }
