@@ -20,6 +20,7 @@ public static class NasRecCommand
             ImportCommand.Create(),
             InspectCommand.Create(),
             TrainCommand.Create(),
+            SupernetCommand.Create(),
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),

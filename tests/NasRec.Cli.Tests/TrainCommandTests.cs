@@ -84,7 +84,7 @@ public sealed class TrainCommandTests : IDisposable
     public void AnArchitectureCompiledIntoTheModelsProjectUsesItsCompiledClass()
     {
         var path = Path.Combine(Repository.Spaces, "criteo", "nasrecnet-full.arch.yaml");
-        var source = new ModelSource(File.ReadAllText(path), File.ReadAllText(Path.Combine(Repository.Spaces, "nasrec-full.space.yaml")),
+        var source = new SubnetSource(File.ReadAllText(path), File.ReadAllText(Path.Combine(Repository.Spaces, "nasrec-full.space.yaml")),
             File.ReadAllText(Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml")), TableCap: 100);
 
         var model = TrainingModel.Build(source, CPU);

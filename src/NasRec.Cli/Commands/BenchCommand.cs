@@ -88,7 +88,7 @@ internal static class BenchCommand
             stdout.WriteLine($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s");
             return 0;
         }));
-        return new Command("bench", "Benchmarks (run them on an otherwise idle machine).") { train };
+        return new Command("bench", "Benchmarks (run them on an otherwise idle machine).") { train, BenchSupernet.Create() };
     }
 
     private sealed record Timing(int Warmup, int Steps, int Rounds);
@@ -159,20 +159,22 @@ internal static class BenchCommand
         return (auc, all);
     }
 
+    private static Batch[] Batches(Released model, long? cap, int size) => Batches(model.TableSizes, model.DenseFeatures, cap, size);
+
     /// <summary>Eight seeded batches with ids drawn uniformly per table.</summary>
-    private static Batch[] Batches(Released model, long? cap, int size)
+    internal static Batch[] Batches(IEnumerable<long> tableSizes, int denseFeatures, long? cap, int size)
     {
         var generator = new Generator(7);
         return Enumerable.Range(0, 8).Select(_ =>
         {
-            var ids = stack(model.TableSizes.Select(rows => randint(Math.Min(rows, cap ?? rows), new long[] { size }, generator: generator)).ToArray(), 1);
-            var dense = rand(new long[] { size, model.DenseFeatures }, generator: generator);
+            var ids = stack(tableSizes.Select(rows => randint(Math.Min(rows, cap ?? rows), new long[] { size }, generator: generator)).ToArray(), 1);
+            var dense = rand(new long[] { size, denseFeatures }, generator: generator);
             var label = rand(new long[] { size, 1 }, generator: generator).lt(0.25).to(float32);
             return new Batch(dense, ids, label);
         }).ToArray();
     }
 
-    private static TimeSpan Time(int count, Action action)
+    internal static TimeSpan Time(int count, Action action)
     {
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < count; i++) action();

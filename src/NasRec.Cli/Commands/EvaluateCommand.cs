@@ -30,7 +30,7 @@ internal static class EvaluateCommand
             var model = TrainingModel.Build(Checkpoint.ReadHeader(path).Model, targetDevice);
             using var module = model.Module;
             Checkpoint.Load(path, module, optimizer: null);
-            using var store = TrainingOptions.OpenStore(r.GetRequiredValue(data), model);
+            using var store = TrainingOptions.OpenStore(r.GetRequiredValue(data), model.Dataset);
             var splitName = r.GetValue(split)!;
             var metrics = Evaluator.Evaluate(module, StoreTrainingData.Evaluation(store, ParseSplit(splitName), model.TableSizes), targetDevice);
             stdout.WriteLine(r.GetValue(json)

@@ -92,7 +92,7 @@ internal static class TrainCommand
         manual_seed(settings.Seed);
         var model = TrainingModel.Build(source, device);
         using var module = model.Module;
-        using var store = TrainingOptions.OpenStore(storeDirectory, model);
+        using var store = TrainingOptions.OpenStore(storeDirectory, model.Dataset);
         // The reference derives its step count from the row count, not from the batches its loader yields (spec §1.3).
         if (settings.ReferenceRecipe && settings.Steps is null) settings = settings with { Steps = store.Rows(DataSplit.TrainVal) / settings.BatchSize };
         var data = StoreTrainingData.Create(store, settings.BatchSize, model.TableSizes, settings.ReferenceRecipe, settings.Shuffle, settings.Seed);
@@ -100,25 +100,11 @@ internal static class TrainCommand
         using var trainer = new Trainer(module, source, settings, data, run, device);
 
         var info = json ? stderr : stdout;
-        info.WriteLine($"Model: {model.Kind}; {(source.TableCap is null ? "full tables" : $"tables capped at {source.TableCap:N0} rows")}; {device.type.ToString().ToLowerInvariant()}");
+        info.WriteLine($"Model: {model.Kind}; {(model.TableCap is null ? "full tables" : $"tables capped at {model.TableCap:N0} rows")}; {device.type.ToString().ToLowerInvariant()}");
         info.WriteLine($"Run folder: {run.Directory}{(resume ? " (resumed)" : "")}");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        TrainingResult result;
-        try
-        {
-            result = TrainingProgressView.Show(stderr, trainer.TotalSteps, progress => trainer.Run(resume, progress, cancel.Token));
-        }
-        catch (TrainingDivergedException e)
-        {
-            throw new CommandException(e.Message);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var result = TrainingOptions.UntilCtrlC(cancel =>
+            TrainingProgressView.Show(stderr, trainer.TotalSteps, progress => trainer.Run(resume, progress, cancel)));
 
         if (json) stdout.WriteLine(Json(result, model.Kind, run.Directory).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else WriteText(result, stdout);
@@ -158,7 +144,7 @@ internal static class TrainCommand
     };
 
     /// <summary>The architecture file with its space and dataset from the spaces folder, as a self-contained model source.</summary>
-    private static (Architecture, SearchSpace, DatasetSchema, ModelSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
+    private static (Architecture, SearchSpace, DatasetSchema, SubnetSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
     {
         var path = file.FullName;
         var workspace = SpacesFolder.Load(spacesFolder, path);
@@ -171,7 +157,7 @@ internal static class TrainCommand
         var dataset = workspace.Catalog.Dataset(architecture.Dataset)
             ?? throw new CommandException($"{path}: dataset '{architecture.Dataset}' is not in {spacesFolder}");
         string TextOf(NasRecDocument document) => File.ReadAllText(workspace.Files.First(f => ReferenceEquals(f.Document, document)).File);
-        var source = new ModelSource(File.ReadAllText(path), TextOf(space), TextOf(dataset), searchCap ? dataset.SearchTableCap : null);
+        var source = new SubnetSource(File.ReadAllText(path), TextOf(space), TextOf(dataset), searchCap ? dataset.SearchTableCap : null);
         return (architecture, space, dataset, source);
     }
 

@@ -11,7 +11,7 @@ namespace NasRec.Cli.Commands;
 /// Builds the model of an architecture for training or evaluation: the class compiled into NasRec.Models when the
 /// architecture, its space and its dataset are the ones it was generated from, else the interpreted <see cref="Subnet"/>.
 /// </summary>
-internal sealed record TrainingModel(nn.Module<Tensor, Tensor, Tensor> Module, string Kind, DatasetSchema Dataset, IReadOnlyList<long> TableSizes)
+internal sealed record TrainingModel(nn.Module<Tensor, Tensor, Tensor> Module, string Kind, DatasetSchema Dataset, long? TableCap, IReadOnlyList<long> TableSizes)
 {
     private static readonly (Architecture Definition, SearchSpace Space, DatasetSchema Dataset, Func<long?, nn.Module<Tensor, Tensor, Tensor>> Create)[] Compiled =
     {
@@ -24,17 +24,20 @@ internal sealed record TrainingModel(nn.Module<Tensor, Tensor, Tensor> Module, s
     };
 
     /// <summary>Builds the model on <paramref name="device"/>; its weights are initialised from the current torch seed.</summary>
+    /// <exception cref="CommandException">The source is a supernet's.</exception>
     public static TrainingModel Build(ModelSource source, Device device)
     {
-        var (architecture, space, dataset) = source.Resolve();
+        if (source is not SubnetSource subnet)
+            throw new CommandException("the checkpoint holds a supernet, not a subnet (nasrec supernet train writes it; nasrec search reads it)");
+        var (architecture, space, dataset) = subnet.Resolve();
         var compiled = Compiled.FirstOrDefault(c => c.Definition == architecture && c.Space == space && c.Dataset == dataset);
         var module = compiled.Create is not null
-            ? compiled.Create(source.TableCap)
-            : new Subnet(architecture, space, dataset, source.TableCap);
+            ? compiled.Create(subnet.TableCap)
+            : new Subnet(architecture, space, dataset, subnet.TableCap);
         module.to(device);
         var kind = compiled.Create is not null
             ? $"compiled class NasRec.Models.{architecture.Name}"
             : "interpreted subnet (the architecture is not one compiled into NasRec.Models)";
-        return new TrainingModel(module, kind, dataset, dataset.TableSizes(source.TableCap).ToList());
+        return new TrainingModel(module, kind, dataset, subnet.TableCap, dataset.TableSizes(subnet.TableCap).ToList());
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using NasRec.Dsl.Model;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Training;
 using static TorchSharp.torch;
 
 namespace NasRec.Cli.Commands;
@@ -40,12 +42,11 @@ internal static class TrainingOptions
         };
     }
 
-    /// <summary>Opens a store, checking it holds the features the model reads.</summary>
-    public static DataStore OpenStore(DirectoryInfo directory, TrainingModel model)
+    /// <summary>Opens a store, checking it holds the features of <paramref name="dataset"/>, which the model reads.</summary>
+    public static DataStore OpenStore(DirectoryInfo directory, DatasetSchema dataset)
     {
         var store = DataStore.Open(directory.FullName);
         var schema = store.Schema;
-        var dataset = model.Dataset;
         if (schema.DenseFeatures.Count != dataset.DenseFeatures.Count || schema.SparseFeatures.Count != dataset.SparseFeatures.Count)
         {
             store.Dispose();
@@ -54,6 +55,29 @@ internal static class TrainingOptions
                 $"the model reads '{dataset.Name}' ({dataset.DenseFeatures.Count} dense, {dataset.SparseFeatures.Count} sparse)");
         }
         return store;
+    }
+
+    /// <summary>
+    /// Runs a training with a token that Ctrl+C cancels (the run saves last.ckpt and returns); a diverged run is a
+    /// user error.
+    /// </summary>
+    public static T UntilCtrlC<T>(Func<CancellationToken, T> run)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return run(cancel.Token);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new CommandException(e.Message);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     public static string Describe(BinaryMetrics m) =>

@@ -11,7 +11,7 @@ internal static class TrainingProgressView
 {
     private const int PlainEvery = 100;
 
-    public static TrainingResult Show(TextWriter error, long totalSteps, Func<Action<TrainingProgress>, TrainingResult> run)
+    public static T Show<T>(TextWriter error, long totalSteps, Func<Action<TrainingProgress>, T> run)
     {
         bool live = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         if (!live) return run(progress => Plain(error, progress));

@@ -14,7 +14,8 @@ namespace NasRec.Runtime.Checkpoints;
 public static class Checkpoint
 {
     private const string Magic = "NASRECCK";
-    private const int FormatVersion = 1;
+    // 2: the model source names its kind (subnet or supernet).
+    private const int FormatVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new();
 

@@ -9,24 +9,30 @@ public static class Evaluator
 {
     public static BinaryMetrics Evaluate(nn.Module<Tensor, Tensor, Tensor> model, IEnumerable<Batch> batches, Device device)
     {
-        var logits = new List<float>();
-        var labels = new List<float>();
-        using var noGrad = no_grad();
         // Nothing in these models behaves differently in eval mode (no dropout, no batch norm); set for form's sake.
         model.eval();
         try
         {
-            foreach (var batch in batches)
-            {
-                using var scope = NewDisposeScope();
-                var output = model.call(batch.Dense.to(device), batch.Sparse.to(device)).cpu();
-                logits.AddRange(output.data<float>());
-                labels.AddRange(batch.Label.data<float>());
-            }
+            return Evaluate(model.call, batches, device);
         }
         finally
         {
             model.train();
+        }
+    }
+
+    /// <summary>The metrics of <paramref name="forward"/> (dense, sparse ids → logits), e.g. a supernet on a given path.</summary>
+    public static BinaryMetrics Evaluate(Func<Tensor, Tensor, Tensor> forward, IEnumerable<Batch> batches, Device device)
+    {
+        var logits = new List<float>();
+        var labels = new List<float>();
+        using var noGrad = no_grad();
+        foreach (var batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            var output = forward(batch.Dense.to(device), batch.Sparse.to(device)).cpu();
+            logits.AddRange(output.data<float>());
+            labels.AddRange(batch.Label.data<float>());
         }
         return BinaryMetrics.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(labels));

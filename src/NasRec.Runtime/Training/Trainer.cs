@@ -7,9 +7,9 @@ using static TorchSharp.torch;
 namespace NasRec.Runtime.Training;
 
 /// <summary>
-/// Trains a subnet from scratch (spec §5.1) and writes its run folder: the schedule stepped per batch, a partial batch
-/// counted but not trained on (as the reference), validation with best-checkpoint selection and patience, resumable
-/// checkpoints, and the test metrics of the checkpoint it selects.
+/// Trains a model from scratch (spec §5.1), a subnet or a supernet, and writes its run folder: the schedule stepped per
+/// batch, a partial batch counted but not trained on (as the reference), validation with best-checkpoint selection and
+/// patience, resumable checkpoints, and the test metrics of the checkpoint it selects.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -21,9 +21,14 @@ public sealed class Trainer : IDisposable
     private readonly Device device;
     private readonly TrainingStep step;
     private readonly LearningRateSchedule schedule;
+    private readonly PathSampling? sampling;
     private TrainingPosition position = TrainingPosition.Start;
 
-    public Trainer(nn.Module<Tensor, Tensor, Tensor> model, ModelSource source, TrainingSettings settings, TrainingData data, RunFolder run, Device device)
+    /// <param name="source">What rebuilds <paramref name="model"/>; every checkpoint's header carries it.</param>
+    /// <param name="sampling">For a model whose forward draws a path (a supernet): its sampler and its validation.</param>
+    public Trainer(
+        nn.Module<Tensor, Tensor, Tensor> model, ModelSource source, TrainingSettings settings, TrainingData data, RunFolder run, Device device,
+        PathSampling? sampling = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Epochs);
@@ -33,6 +38,7 @@ public sealed class Trainer : IDisposable
         this.data = data;
         this.run = run;
         this.device = device;
+        this.sampling = sampling;
         step = new TrainingStep(model, device, new StepSettings(settings.WeightDecay, settings.ClipNorm));
         TotalSteps = settings.Steps ?? settings.Epochs * data.BatchesPerEpoch;
         if (TotalSteps <= 0) throw new ArgumentException("The run has no training batches.", nameof(data));
@@ -50,7 +56,7 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(bool resume, Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         if (resume) Resume();
-        else run.WriteJson(run.SettingsFile, new { source.TableCap, Settings = settings, Architecture = source.ArchitectureYaml });
+        else run.WriteJson(run.SettingsFile, new { Model = source, Settings = settings });
 
         var clock = new Stopwatch();
         long samples = 0, firstStep = position.Step;
@@ -107,10 +113,14 @@ public sealed class Trainer : IDisposable
         if (interrupted)
             return new TrainingResult(position.Step, true, false, position.BestStep, position.BestValidation, null, samplesPerSecond, run.LastCheckpoint);
 
-        var tested = UsesValidation && position.BestStep is not null ? run.BestCheckpoint : run.LastCheckpoint;
-        if (tested == run.BestCheckpoint) Checkpoint.Load(tested, model, optimizer: null);
-        var test = Evaluator.Evaluate(model, data.Test(), device);
-        run.Log("test", position.BestStep ?? position.Step, MetricValues(test));
+        var tested = UsesValidation && settings.KeepBest && position.BestStep is not null ? run.BestCheckpoint : run.LastCheckpoint;
+        BinaryMetrics? test = null;
+        if (data.Test is not null)
+        {
+            if (tested == run.BestCheckpoint) Checkpoint.Load(tested, model, optimizer: null);
+            test = Evaluator.Evaluate(model, data.Test(), device);
+            run.Log("test", position.BestStep ?? position.Step, MetricValues(test));
+        }
         var result = new TrainingResult(position.Step, false, stoppedEarly, position.BestStep, position.BestValidation, test, samplesPerSecond, tested);
         run.WriteJson(run.SummaryFile, result);
         return result;
@@ -123,6 +133,8 @@ public sealed class Trainer : IDisposable
         if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{run.Directory} has no last.ckpt to resume from.", run.LastCheckpoint);
         var header = Checkpoint.Load(run.LastCheckpoint, model, step.Optimizer);
         position = header.Position;
+        if (sampling is not null)
+            sampling.Sampler.State = header.Sampler ?? throw new InvalidDataException($"{run.LastCheckpoint} holds no path sampler state to resume from.");
         set_rng_state(tensor(Convert.FromBase64String(header.RngState), uint8));
         run.TruncateMetricsAfter(position.Step);
     }
@@ -130,13 +142,13 @@ public sealed class Trainer : IDisposable
     /// <summary>Evaluates on val, keeps the best weights, and says whether patience has run out.</summary>
     private bool Validate()
     {
-        var metrics = Evaluator.Evaluate(model, data.Validation!(), device);
+        var metrics = sampling is null ? Evaluator.Evaluate(model, data.Validation!(), device) : sampling.Validate(data.Validation!());
         run.Log("val", position.Step, MetricValues(metrics));
         position = position with { ValidatedStep = position.Step };
         if (position.BestValidation is null || metrics.Logloss < position.BestValidation.Logloss)
         {
             position = position with { BestValidation = metrics, BestStep = position.Step, EvaluationsWithoutImprovement = 0 };
-            Checkpoint.Save(run.BestCheckpoint, Header(), model, optimizer: null);
+            if (settings.KeepBest) Checkpoint.Save(run.BestCheckpoint, Header(), model, optimizer: null);
         }
         else
         {
@@ -152,7 +164,7 @@ public sealed class Trainer : IDisposable
     private CheckpointHeader Header()
     {
         using var state = get_rng_state();
-        return new CheckpointHeader(source, settings, position, Convert.ToBase64String(state.data<byte>().ToArray()));
+        return new CheckpointHeader(source, settings, position, Convert.ToBase64String(state.data<byte>().ToArray()), Sampler: sampling?.Sampler.State);
     }
 
     private TrainingDivergedException Diverged(float loss)

@@ -10,9 +10,9 @@ namespace NasRec.Runtime.Training;
 /// <param name="BatchesPerEpoch">Training batches in one epoch, a partial last one included.</param>
 /// <param name="Train">The training batches of an epoch after the first <c>skip</c> ones.</param>
 /// <param name="Validation">The validation split's batches; null when the run has none (reference recipe).</param>
-/// <param name="Test">The test split's batches.</param>
+/// <param name="Test">The test split's batches; null when the run is not tested (a supernet, which its own command evaluates).</param>
 public sealed record TrainingData(
     long BatchesPerEpoch,
     Func<int, long, IEnumerable<Batch>> Train,
     Func<IEnumerable<Batch>>? Validation,
-    Func<IEnumerable<Batch>> Test);
+    Func<IEnumerable<Batch>>? Test);

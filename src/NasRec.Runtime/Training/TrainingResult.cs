@@ -8,9 +8,10 @@ namespace NasRec.Runtime.Training;
 /// <param name="StoppedEarly">Ended by <see cref="TrainingSettings.Patience"/>.</param>
 /// <param name="BestStep">The step of the best validation checkpoint; null without validation.</param>
 /// <param name="Validation">The best validation metrics; null without validation.</param>
-/// <param name="Test">The test metrics of <paramref name="Checkpoint"/>; null when interrupted.</param>
+/// <param name="Test">The test metrics of <paramref name="Checkpoint"/>; null when interrupted or when the run has no test.</param>
 /// <param name="SamplesPerSecond">Training throughput of this invocation, evaluation and checkpoints excluded.</param>
-/// <param name="Checkpoint">The checkpoint the test metrics belong to: best.ckpt with validation, else last.ckpt.</param>
+/// <param name="Checkpoint">The checkpoint the run selects (and tests): best.ckpt with validation and
+/// <see cref="TrainingSettings.KeepBest"/>, else last.ckpt.</param>
 public sealed record TrainingResult(
     long Steps, bool Interrupted, bool StoppedEarly, long? BestStep, BinaryMetrics? Validation, BinaryMetrics? Test,
     double SamplesPerSecond, string Checkpoint);

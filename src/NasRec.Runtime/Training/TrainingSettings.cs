@@ -12,6 +12,8 @@ namespace NasRec.Runtime.Training;
 /// model tested at the end. Otherwise: train, validation with best-checkpoint selection, test of the best checkpoint.</param>
 /// <param name="Shuffle">Our recipe: a new order of the training rows each epoch (from <paramref name="Seed"/> and the epoch).</param>
 /// <param name="LogEvery">Mean training loss to the metrics every this many steps (the reference's display interval).</param>
+/// <param name="KeepBest">Write best.ckpt at each better validation and test it. False (a supernet, whose final weights are
+/// what the run yields): validations trace the curve, and last.ckpt is tested.</param>
 public sealed record TrainingSettings(
     int BatchSize,
     double LearningRate,
@@ -26,7 +28,8 @@ public sealed record TrainingSettings(
     int Seed = 0,
     double WeightDecay = 0,
     double ClipNorm = 5.0,
-    int LogEvery = 100);
+    int LogEvery = 100,
+    bool KeepBest = true);
 
 /// <summary>How far a run got: the next step, where in the data it is, and the best validation so far.</summary>
 /// <param name="Step">Steps done (partial batches included, as the reference counts them).</param>

@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Training;
 
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class TrainerTests : IDisposable
 {
-    private static readonly ModelSource Source = new("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
+    private static readonly ModelSource Source = new SubnetSource("kind: Architecture", "kind: SearchSpace", "kind: Dataset", TableCap: null);
     private readonly string folder = Directory.CreateTempSubdirectory("nasrec-trainer-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -56,7 +57,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Path.Combine(folder, "best", "best.ckpt"), result.Checkpoint);
         using var model = new TinyCtrModel(seed: 3);
         Checkpoint.Load(result.Checkpoint, model, optimizer: null);
-        Assert.Equal(result.Test, Evaluator.Evaluate(model, Data(15).Test(), CPU));
+        Assert.Equal(result.Test, Evaluator.Evaluate(model, Data(15).Test!(), CPU));
     }
 
     [Fact]

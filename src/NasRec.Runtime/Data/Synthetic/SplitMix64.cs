@@ -11,6 +11,9 @@ internal struct SplitMix64(ulong state)
 
     public static SplitMix64 ForRow(ulong streamKey, long row) => new(Mix(streamKey ^ Mix((ulong)row * Golden)));
 
+    /// <summary>The whole generator state: a generator built from it continues the same sequence.</summary>
+    public readonly ulong State => state;
+
     public ulong Next()
     {
         state += Golden;
