@@ -40,7 +40,19 @@ public sealed class DenseToSparseMerger : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var merged = dense;
         if (projection is not null) merged = projection.call(merged);
+        return Finish(merged).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Supernet mode: the projection multiplies only the dense output's kept units.</summary>
+    public Tensor Forward(ZeroPadded dense)
+    {
+        using var scope = NewDisposeScope();
+        return Finish(projection is null ? dense.Materialize() : dense.Linear(projection)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Finish(Tensor merged)
+    {
         if (norm is not null) merged = norm.call(merged);
-        return merged.view(merged.shape[0], tokens, embeddingDim).MoveToOuterDisposeScope();
+        return merged.view(merged.shape[0], tokens, embeddingDim);
     }
 }

@@ -10,7 +10,7 @@ namespace NasRec.Runtime.Operators;
 /// self-interactions, no raw dense vector) feeds a linear to the width d. No activation.
 /// <c>([B, in], [B, N, E])</c> → <c>[B, d]</c>.
 /// </summary>
-public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
+public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator
 {
     private readonly Linear? dense_projection;
     private readonly LayerNorm? dense_norm;
@@ -53,16 +53,31 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor denseIn, Tensor sparseIn)
     {
         using var scope = NewDisposeScope();
-        var dense = denseIn;
-        if (dense_projection is not null) dense = dense_projection.call(dense);
-        if (dense_norm is not null) dense = dense_norm.call(dense);
+        var dense = dense_projection is null ? denseIn : dense_projection.call(denseIn);
         var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn);
+        return Interact(dense, sparse).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        var dense = dense_projection is null ? inputs.Dense.Materialize() : inputs.Dense.Linear(dense_projection);
+        var sparse = token_projection is null
+            ? inputs.Tokens.Materialize().transpose(1, 2)
+            : TokenAxis.Project(token_projection, token_norm, inputs.Tokens);
+        return Interact(dense, sparse).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>From the projected dense vector (before its norm) and the k tokens to the output.</summary>
+    private Tensor Interact(Tensor dense, Tensor sparse)
+    {
+        if (dense_norm is not null) dense = dense_norm.call(dense);
         var tokens = cat([dense.unsqueeze(1), sparse], dim: 1);
         var gram = bmm(tokens, tokens.transpose(1, 2));
         var pairs = gram.flatten(1).index_select(1, pairPositions.On(gram.device));
         var result = output.call(pairs);
         if (output_norm is not null) result = output_norm.call(result);
-        return result.MoveToOuterDisposeScope();
+        return result;
     }
 
     protected override void Dispose(bool disposing)

@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Operators;
 /// EFC (<c>linear-3d</c>) in fixed mode: a linear over the token axis (N→s) shared across embedding coordinates,
 /// LayerNorm over the s tokens when on, then the activation. <c>[B, N, E]</c> → <c>[B, s, E]</c>.
 /// </summary>
-public sealed class EfcOperator : nn.Module<Tensor, Tensor>
+public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
 {
     private readonly Linear linear;
     private readonly LayerNorm? norm;
@@ -30,5 +30,11 @@ public sealed class EfcOperator : nn.Module<Tensor, Tensor>
         // The activation is element-wise, so applying it after transposing back equals applying it after the LN.
         var projected = TokenAxis.Project(linear, norm, sparseIn);
         return Activations.Apply(activation, projected).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        return Activations.Apply(activation, TokenAxis.Project(linear, norm, inputs.Tokens)).MoveToOuterDisposeScope();
     }
 }

@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Operators;
 /// FC (<c>linear-2d</c>) in fixed mode: <c>act(LN(Linear(in→d)(dense)))</c> on <c>[B, in]</c>, giving <c>[B, d]</c>.
 /// The linear has a bias only without layer norm.
 /// </summary>
-public sealed class FcOperator : nn.Module<Tensor, Tensor>
+public sealed class FcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
 {
     private readonly Linear linear;
     private readonly LayerNorm? norm;
@@ -27,8 +27,18 @@ public sealed class FcOperator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor denseIn)
     {
         using var scope = NewDisposeScope();
-        var output = linear.call(denseIn);
+        return Finish(linear.call(denseIn)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        return Finish(inputs.Dense.Linear(linear)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Finish(Tensor output)
+    {
         if (norm is not null) output = norm.call(output);
-        return Activations.Apply(activation, output).MoveToOuterDisposeScope();
+        return Activations.Apply(activation, output);
     }
 }

@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Operators;
 /// <c>sigmoid(gate(left)) ⊙ right</c>, projected to d when W ≠ d, then LayerNorm when on. No activation.
 /// Unlike the other operators, the gate and the projection always have a bias.
 /// </summary>
-public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>
+public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator
 {
     private readonly Linear gate;
     private readonly Linear? projection;
@@ -34,7 +34,25 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>
         var gates = sigmoid(gate.call(ZeroPadding.PadRight(left, paddedWidth)));
         var result = gates * ZeroPadding.PadRight(right, paddedWidth);
         if (projection is not null) result = projection.call(result);
-        if (norm is not null) result = norm.call(result);
-        return result.MoveToOuterDisposeScope();
+        return Finish(result).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Where the right input is zero the gated product is zero, so only the gates of the right input's parts
+    /// are computed: those rows of the gate's weight, times the left input's parts' columns.
+    /// </summary>
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        if (projection is null) return forward(inputs.Left.Materialize(), inputs.Right.Materialize());
+        using var scope = NewDisposeScope();
+        var products = inputs.Right.Parts.Select(part =>
+        {
+            long units = part.Value.shape[^1];
+            var gates = sigmoid(inputs.Left.Linear(gate.weight!.narrow(0, part.Offset, units), gate.bias!.narrow(0, part.Offset, units)));
+            return part with { Value = gates * part.Value };
+        }).ToList();
+        return Finish(inputs.Right.With(products, paddedWidth).Linear(projection)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Finish(Tensor result) => norm is null ? result : norm.call(result);
 }

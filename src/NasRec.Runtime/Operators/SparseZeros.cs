@@ -1,9 +1,10 @@
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Operators;
 
 /// <summary>The sparse <c>zeros</c> operator: <c>[B, s, E]</c> zeros on the input's device and dtype, for any input <c>[B, …]</c>.</summary>
-public sealed class SparseZeros : nn.Module<Tensor, Tensor>
+public sealed class SparseZeros : nn.Module<Tensor, Tensor>, IElasticOperator
 {
     private readonly long tokens;
     private readonly long embeddingDim;
@@ -19,4 +20,8 @@ public sealed class SparseZeros : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) =>
         zeros([input.shape[0], tokens, embeddingDim], input.dtype, input.device);
+
+    /// <summary>Supernet mode: the shared zero block (never written to).</summary>
+    public Tensor Forward(ElasticInputs inputs) =>
+        ConstantCache.Zeros([inputs.Batch, tokens, embeddingDim], inputs.Tokens.Dtype, inputs.Tokens.Device);
 }

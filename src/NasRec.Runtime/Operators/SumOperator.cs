@@ -7,7 +7,7 @@ namespace NasRec.Runtime.Operators;
 /// Sum in fixed mode: both dense inputs are zero-padded on the right to the wider width W and added, then projected
 /// to d when W ≠ d, then LayerNorm when on. No activation. <c>([B, l], [B, r])</c> → <c>[B, d]</c>.
 /// </summary>
-public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>
+public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator
 {
     private readonly Linear? projection;
     private readonly LayerNorm? norm;
@@ -29,6 +29,16 @@ public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var result = ZeroPadding.PadRight(left, paddedWidth) + ZeroPadding.PadRight(right, paddedWidth);
         if (projection is not null) result = projection.call(result);
+        if (norm is not null) result = norm.call(result);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The projection of left + right is the sum of each part's columns (left and right may be the same input).</summary>
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        var sum = inputs.Left.Plus(inputs.Right);
+        var result = projection is null ? sum.Materialize() : sum.Linear(projection);
         if (norm is not null) result = norm.call(result);
         return result.MoveToOuterDisposeScope();
     }

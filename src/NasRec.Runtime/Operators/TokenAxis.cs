@@ -10,10 +10,14 @@ internal static class TokenAxis
     /// Maps <c>[B, N, E]</c> to <c>[B, M, E]</c>: transposes to <c>[B, E, N]</c>, applies <paramref name="linear"/>
     /// (N→M) and, when present, <paramref name="norm"/> over the M tokens, then transposes back.
     /// </summary>
-    public static Tensor Project(Linear linear, LayerNorm? norm, Tensor tokens)
+    public static Tensor Project(Linear linear, LayerNorm? norm, Tensor tokens) =>
+        Project(linear, norm, ZeroPadded.Whole(tokens.transpose(1, 2)));
+
+    /// <summary>The same from zero-padded tokens, transposed (<c>[B, E, N]</c>): only their non-zero tokens are multiplied.</summary>
+    public static Tensor Project(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens)
     {
         using var scope = NewDisposeScope();
-        var mixed = linear.call(tokens.transpose(1, 2));
+        var mixed = transposedTokens.Linear(linear);
         if (norm is not null) mixed = norm.call(mixed);
         return mixed.transpose(1, 2).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace NasRec.Runtime.Operators;
 /// gives <c>h</c>; then one post-norm encoder layer: <c>u = norm1(MHA(h, h, h) + h)</c>,
 /// <c>v = norm2(u + FFN(u))</c> with a ReLU feed-forward of width E. <c>[B, N, E]</c> → <c>[B, s, E]</c>.
 /// </summary>
-public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
+public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOperator
 {
     /// <summary>The reference implementation's <c>LN_INIT</c>: the initial weight of <c>norm1</c> and <c>norm2</c>.</summary>
     public const double NormWeightInit = 0.17;
@@ -42,10 +43,23 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sparseIn)
     {
         using var scope = NewDisposeScope();
-        var h = TokenAxis.Project(token_projection, token_norm, sparseIn);
+        return Encode(TokenAxis.Project(token_projection, token_norm, sparseIn)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Supernet mode: the projected tokens beyond the kept s are masked to zero, yet still attend and are attended to.</summary>
+    public Tensor Forward(ElasticInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        var h = TokenAxis.Project(token_projection, token_norm, inputs.Tokens);
+        var mask = ConstantCache.KeepFirst(h.shape[1], inputs.KeptTokens, trailingDims: 1, h.dtype, h.device);
+        return Encode(h * mask).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Encode(Tensor h)
+    {
         var u = norm1.call(attention.call(h) + h);
         var f = feed_forward2.call(nn.functional.relu(feed_forward1.call(u)));
-        return norm2.call(u + f).MoveToOuterDisposeScope();
+        return norm2.call(u + f);
     }
 
     private static LayerNorm CreateEncoderNorm(long embeddingDim)

@@ -1,0 +1,119 @@
+using NasRec.Runtime.Tensors;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Operators;
+
+/// <summary>
+/// A tensor that is zero along its last axis except at some parts: the supernet's operator inputs,
+/// where unselected connections and masked units are zeros. A linear layer over it multiplies only
+/// the parts' column blocks of its weight, which is exact (the zeros contribute nothing) and skips
+/// the zero columns' work. Parts may overlap; they then add up (the sum operator's left + right).
+/// Token tensors travel transposed, <c>[B, E, tokens]</c>, so that the token axis is the last one.
+/// </summary>
+public sealed class ZeroPadded
+{
+    private readonly long[] leadingShape;
+
+    /// <param name="leadingShape">Every axis but the last (<c>[B]</c> or <c>[B, E]</c>).</param>
+    /// <param name="size">The length of the last axis, zeros included.</param>
+    public ZeroPadded(long[] leadingShape, long size, IReadOnlyList<ZeroPaddedPart> parts, ScalarType dtype, Device device)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Offset < 0 || part.Offset + part.Value.shape[^1] > size)
+                throw new ArgumentException($"A part of {part.Value.shape[^1]} at {part.Offset} does not fit in {size}.", nameof(parts));
+        }
+        this.leadingShape = leadingShape;
+        Size = size;
+        Parts = parts;
+        Dtype = dtype;
+        Device = device;
+    }
+
+    /// <summary>A tensor with no known zeros.</summary>
+    public static ZeroPadded Whole(Tensor value) =>
+        new(value.shape[..^1], value.shape[^1], [new ZeroPaddedPart(0, value)], value.dtype, value.device);
+
+    public long Size { get; }
+
+    public ScalarType Dtype { get; }
+
+    public Device Device { get; }
+
+    /// <summary>Every axis but the last.</summary>
+    public IReadOnlyList<long> LeadingShape => leadingShape;
+
+    public IReadOnlyList<ZeroPaddedPart> Parts { get; }
+
+    /// <summary>The parts placed <paramref name="offset"/> units further along a longer axis.</summary>
+    public IEnumerable<ZeroPaddedPart> Shifted(long offset) => Parts.Select(p => p with { Offset = p.Offset + offset });
+
+    /// <summary>The same zero pattern with other parts (of the same offsets and leading shape).</summary>
+    public ZeroPadded With(IReadOnlyList<ZeroPaddedPart> parts, long size) => new(leadingShape, size, parts, Dtype, Device);
+
+    /// <summary>The sum of two inputs of one size: their parts together.</summary>
+    public ZeroPadded Plus(ZeroPadded other) => With([.. Parts, .. other.Parts], Math.Max(Size, other.Size));
+
+    /// <summary>The full tensor, zeros written out (from the shared zero blocks).</summary>
+    public Tensor Materialize()
+    {
+        if (Parts is [{ Offset: 0 } only] && only.Value.shape[^1] == Size) return only.Value;
+        var ordered = Parts.OrderBy(p => p.Offset).ToList();
+        bool overlapping = ordered.Zip(ordered.Skip(1)).Any(pair => pair.First.Offset + pair.First.Value.shape[^1] > pair.Second.Offset);
+        if (overlapping)
+        {
+            return Parts.Select(p => With([p], Size).Materialize()).Aggregate((a, b) => a + b);
+        }
+        var pieces = new List<Tensor>();
+        long at = 0;
+        foreach (var part in ordered)
+        {
+            if (part.Offset > at) pieces.Add(ZeroBlock(part.Offset - at));
+            pieces.Add(part.Value);
+            at = part.Offset + part.Value.shape[^1];
+        }
+        if (at < Size) pieces.Add(ZeroBlock(Size - at));
+        return pieces.Count == 1 ? pieces[0] : cat(pieces, -1);
+    }
+
+    /// <summary><c>x Wᵀ + b</c> over the last axis, from the parts' column blocks of <paramref name="weight"/> only.</summary>
+    public Tensor Linear(Tensor weight, Tensor? bias)
+    {
+        if (Parts.Count == 0)
+        {
+            long[] shape = [.. leadingShape, weight.shape[0]];
+            return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
+        }
+        Tensor? result = null;
+        foreach (var part in Parts)
+        {
+            var columns = weight.narrow(1, part.Offset, part.Value.shape[^1]);
+            result = result is null ? nn.functional.linear(part.Value, columns, bias) : result.add_(nn.functional.linear(part.Value, columns));
+        }
+        return result!;
+    }
+
+    public Tensor Linear(Linear linear) => Linear(linear.weight!, linear.bias);
+
+    private Tensor ZeroBlock(long length) => ConstantCache.Zeros([.. leadingShape, length], Dtype, Device);
+}
+
+/// <summary>A non-zero stretch of a <see cref="ZeroPadded"/> tensor: its values start at <paramref name="Offset"/> of the last axis.</summary>
+public readonly record struct ZeroPaddedPart(long Offset, Tensor Value);
+
+/// <summary>What a supernet block hands its operators; each reads what it needs (spec §2.3).</summary>
+/// <param name="Dense">The concatenated dense inputs <c>[B, W]</c>.</param>
+/// <param name="Tokens">The concatenated token inputs, transposed: <c>[B, E, N]</c>.</param>
+/// <param name="KeptTokens">s: the tokens the transformer keeps after its projection (the others are masked to zero).</param>
+public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadded Left, ZeroPadded Right, long KeptTokens)
+{
+    public long Batch => Dense.LeadingShape[0];
+}
+
+/// <summary>An operator's supernet mode: built at the space's widest width, it reads zero-padded inputs and returns
+/// its full-width output, which the supernet masks to the chosen width (spec §2.4).</summary>
+public interface IElasticOperator
+{
+    Tensor Forward(ElasticInputs inputs);
+}
