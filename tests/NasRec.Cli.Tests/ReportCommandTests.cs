@@ -119,7 +119,7 @@ public sealed class ReportCommandTests : IDisposable
                 if (step % 5 == 0) run.Log("val", step * 10, [("logloss", 0.55 - 0.08 * Math.Log(step)), ("auc", 0.7)]);
             }
             if (tested) run.Log("test", steps * 10, [("logloss", 0.44), ("auc", 0.79)]);
-            var source = new ModelSource(Architecture, File.ReadAllText(Path.Combine(Repository.Spaces, "nasrec-small.space.yaml")),
+            var source = new SubnetSource(Architecture, File.ReadAllText(Path.Combine(Repository.Spaces, "nasrec-small.space.yaml")),
                 File.ReadAllText(Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml")), null);
             // The header is what a report reads; the weights can be any module's.
             using var weights = nn.Linear(1, 1);

@@ -32,7 +32,9 @@ internal static class SearchReport
         var supernet = inputs.SupernetRun is null ? null : RunMetrics.Read(inputs.SupernetRun);
         var winnerRun = inputs.WinnerRun is null ? null : RunMetrics.Read(inputs.WinnerRun);
         var best = candidates.MinBy(c => c.ValLogloss)!;
-        var model = inputs.WinnerRun is not null ? ReportInputs.ModelOf(inputs.WinnerRun) : ModelFromSpaces(best.Architecture, inputs.SpacesFolder);
+        var model = inputs.WinnerRun is not null
+            ? ReportInputs.ModelOf(inputs.WinnerRun) as SubnetSource ?? throw new CommandException($"--winner {inputs.WinnerRun} is not the run of an architecture")
+            : ModelFromSpaces(best.Architecture, inputs.SpacesFolder);
         Directory.CreateDirectory(output);
 
         var settings = ReportInputs.Settings(inputs.SearchFolder);
@@ -76,9 +78,21 @@ internal static class SearchReport
         Directory.CreateDirectory(output);
         var markdown = new MarkdownText().Heading(1, "Training report");
         Run(markdown, output, "Training", runFolder, metrics, "training.png");
-        markdown.Heading(2, "Architecture");
-        Architecture(markdown, model);
-        markdown.Code("yaml", model.ArchitectureYaml);
+        markdown.Heading(2, "Model");
+        switch (model)
+        {
+            case SubnetSource subnet:
+                Architecture(markdown, subnet);
+                markdown.Code("yaml", subnet.ArchitectureYaml);
+                break;
+            case SupernetSource supernet:
+                var (space, supernetDataset) = Resolve(supernet.Resolve);
+                markdown.Paragraph($"The supernet of the search space {space.Name} over the dataset {supernetDataset.Name}.");
+                break;
+            case LogisticSource logistic:
+                markdown.Paragraph($"The logistic-regression baseline over the dataset {Resolve(logistic.Resolve).Name}.");
+                break;
+        }
         return Save(markdown, output);
     }
 
@@ -98,9 +112,9 @@ internal static class SearchReport
         markdown.Table(["", "validation logloss", "MFLOPs", ""], rows);
     }
 
-    private static void Architecture(MarkdownText markdown, ModelSource model)
+    private static void Architecture(MarkdownText markdown, SubnetSource model)
     {
-        var (architecture, space, dataset) = Resolve(model);
+        var (architecture, space, dataset) = Resolve(model.Resolve);
         markdown.Code("text", ReportTable.Write(architecture, ArchitectureAnalyzer.Analyze(architecture, space, dataset)));
     }
 
@@ -115,7 +129,7 @@ internal static class SearchReport
     }
 
     /// <summary>The best candidate's YAML with the space and dataset documents of the spaces folder it names.</summary>
-    private static ModelSource ModelFromSpaces(string architectureYaml, string? spacesFolder)
+    private static SubnetSource ModelFromSpaces(string architectureYaml, string? spacesFolder)
     {
         var folder = Cli.SpacesFolder.Resolve(spacesFolder is null ? null : new DirectoryInfo(spacesFolder));
         var workspace = Cli.SpacesFolder.Load(folder).With(WinnerFile, architectureYaml);
@@ -125,15 +139,16 @@ internal static class SearchReport
             (name is null ? null : find(name)) is { } document
                 ? File.ReadAllText(workspace.Files.First(f => ReferenceEquals(f.Document, document)).File)
                 : throw new CommandException($"{kind} '{name}' of the found architecture is not in {folder}; pass --winner <run> or --spaces <dir>");
-        return new ModelSource(architectureYaml, Text(architecture.Space, workspace.Catalog.Space, "Search space"),
+        return new SubnetSource(architectureYaml, Text(architecture.Space, workspace.Catalog.Space, "Search space"),
             Text(architecture.Dataset, workspace.Catalog.Dataset, "Dataset"), null);
     }
 
-    private static (Dsl.Model.Architecture, Dsl.Model.SearchSpace, Dsl.Model.DatasetSchema) Resolve(ModelSource model)
+    /// <summary>A checkpoint's documents parsed, their errors as the command's.</summary>
+    private static T Resolve<T>(Func<T> resolve)
     {
         try
         {
-            return model.Resolve();
+            return resolve();
         }
         catch (InvalidDataException e)
         {
