@@ -20,6 +20,7 @@ public static class NasRecCommand
             ImportCommand.Create(),
             InspectCommand.Create(),
             TrainCommand.Create(),
+            RerankCommand.Create(),
             SupernetCommand.Create(),
             EvaluateCommand.Create(),
             ExportWeightsCommand.Create(),

@@ -50,14 +50,18 @@ internal static class SpacesFolder
     /// The folder's own architectures are left out: nothing refers to them, and a modified copy of one
     /// keeps its name, which would clash with the original (NASREC017).
     /// </summary>
-    public static Workspace Load(string folder, params string[] architectureFiles)
+    public static Workspace Load(string folder, params string[] architectureFiles) =>
+        Load(folder, architectureFiles.Select(path => (Path.GetFullPath(path), File.ReadAllText(path))));
+
+    /// <summary>As <see cref="Load(string, string[])"/>, for architectures given as (name, text): a search journal's, say.</summary>
+    public static Workspace Load(string folder, IEnumerable<(string Path, string Text)> architectures)
     {
         var definitions = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
-            .Where(path => Workspace.IsDslFile(path) && !path.EndsWith(".arch.yaml", StringComparison.OrdinalIgnoreCase));
-        var paths = definitions.Concat(architectureFiles)
-            .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(path => path, StringComparer.Ordinal);
-        return Workspace.Load(paths.Select(path => (path, File.ReadAllText(path))));
+            .Where(path => Workspace.IsDslFile(path) && !path.EndsWith(".arch.yaml", StringComparison.OrdinalIgnoreCase))
+            .Select(path => (Path: Path.GetFullPath(path), Text: File.ReadAllText(path)));
+        var documents = definitions.Concat(architectures)
+            .DistinctBy(document => document.Path, StringComparer.Ordinal)
+            .OrderBy(document => document.Path, StringComparer.Ordinal);
+        return Workspace.Load(documents);
     }
 }

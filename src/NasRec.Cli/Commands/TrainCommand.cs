@@ -170,19 +170,8 @@ internal static class TrainCommand
     /// <summary>The architecture file with its space and dataset from the spaces folder, as a self-contained model source.</summary>
     private static (Architecture, SearchSpace, DatasetSchema, SubnetSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
     {
-        var path = file.FullName;
-        var workspace = SpacesFolder.Load(spacesFolder, path);
-        var errors = workspace.DiagnosticsOf(path).Where(d => d.IsError).ToList();
-        if (errors.Count > 0) throw new CommandException(string.Join(Environment.NewLine, errors));
-        if (workspace.Files.Single(f => f.File == path).Document is not Architecture architecture)
-            throw new CommandException($"{path} is not an Architecture document");
-        var space = workspace.Catalog.Space(architecture.Space)
-            ?? throw new CommandException($"{path}: search space '{architecture.Space}' is not in {spacesFolder}");
-        var dataset = workspace.Catalog.Dataset(architecture.Dataset)
-            ?? throw new CommandException($"{path}: dataset '{architecture.Dataset}' is not in {spacesFolder}");
-        string TextOf(NasRecDocument document) => File.ReadAllText(workspace.Files.First(f => ReferenceEquals(f.Document, document)).File);
-        var source = new SubnetSource(File.ReadAllText(path), TextOf(space), TextOf(dataset), searchCap ? dataset.SearchTableCap : null);
-        return (architecture, space, dataset, source);
+        var resolved = ArchitectureSources.Load(file.FullName, File.ReadAllText(file.FullName), spacesFolder, searchCap);
+        return (resolved.Architecture, resolved.Space, resolved.Dataset, resolved.Source);
     }
 
     private static ScheduleKind ParseSchedule(string name) => name switch

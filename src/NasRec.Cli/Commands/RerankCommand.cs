@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NasRec.Cli.Output;
+using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Training;
+
+namespace NasRec.Cli.Commands;
+
+/// <summary><c>nasrec rerank</c>: trains a search's best architectures from scratch and ranks them on val (spec §6.7 step 2).</summary>
+internal static class RerankCommand
+{
+    public const string RankingFile = "ranking.json";
+
+    public static Command Create()
+    {
+        var search = new Option<DirectoryInfo>("--search") { HelpName = "search dir", Description = "A search folder: its journal's best architectures, each once" }.AcceptExistingOnly();
+        var archs = new Option<DirectoryInfo>("--archs") { HelpName = "dir", Description = "A folder of *.arch.yaml files (nasrec export), in name order" }.AcceptExistingOnly();
+        var top = new Option<int>("--top") { Description = "How many to train (the reference re-trains its top 15)", DefaultValueFactory = _ => 15 };
+        var data = TrainingOptions.Data();
+        var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "dir", Description = "Where the run folders and ranking.json go (default: runs/rerank-<time>)" };
+        var budget = ScratchOptions.Create(defaultSteps: null, evaluateEvery: 10_000);
+        var device = TrainingOptions.Device();
+        var threads = TrainingOptions.Threads();
+        var json = TrainingOptions.Json();
+        var spaces = SpacesFolder.CreateOption();
+
+        var command = new Command("rerank",
+            "Trains the best architectures of a search (or a folder of them) from scratch on the train split, one run folder each, " +
+            "and ranks them by validation logloss, as the reference's top-15 re-evaluation (Adagrad 0.12, batch 512, one epoch). " +
+            "Writes ranking.json; train the winner on train+val with nasrec train.")
+        {
+            search, archs, top, data, output, device, threads, json, spaces,
+        };
+        budget.AddTo(command);
+        command.SetAction(CommandAction.Of((r, stdout, stderr) =>
+        {
+            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            int count = r.GetValue(top);
+            if (count < 1) throw new CommandException("--top must be at least 1");
+            var settings = budget.Settings(r);
+            var spacesFolder = r.GetValue(spaces);
+            var candidates = (r.GetValue(search), r.GetValue(archs)) switch
+            {
+                ({ } searchFolder, null) => Candidates.FromSearch(searchFolder.FullName, count, SpacesFolder.Resolve(spacesFolder), budget.SearchCap(r)),
+                (null, { } archsFolder) => Candidates.FromFolder(archsFolder.FullName, count, spacesFolder?.FullName, budget.SearchCap(r)),
+                _ => throw new CommandException("give one of --search <dir> or --archs <dir>"),
+            };
+            var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"rerank-{DateTime.Now:yyyyMMdd-HHmmss}");
+            Directory.CreateDirectory(folder);
+            var scores = ScratchTraining.Run(candidates, settings, r.GetRequiredValue(data), folder, targetDevice, stderr)
+                .OrderBy(score => score.ValLogloss).ToList();
+
+            var ranking = new JsonObject
+            {
+                ["output"] = Path.GetFullPath(folder),
+                ["settings"] = JsonSerializer.SerializeToNode(settings),
+                ["ranking"] = new JsonArray(scores.Select((score, i) => Row(score, i + 1)).ToArray<JsonNode?>()),
+            };
+            AtomicFile.WriteAllText(Path.Combine(folder, RankingFile), ranking.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            if (r.GetValue(json)) stdout.WriteLine(ranking.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else stdout.Write(Table(scores) + $"Ranking: {Path.Combine(Path.GetFullPath(folder), RankingFile)}\n");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static JsonObject Row(ScratchScore score, int rank) => new()
+    {
+        ["rank"] = rank,
+        ["architecture"] = score.Candidate.Resolved.Architecture.Name,
+        ["hash"] = score.Candidate.Hash,
+        ["searchValLogloss"] = score.Candidate.SearchValLogloss,
+        ["valLogloss"] = score.Validation?.Logloss,
+        ["valAuc"] = score.Validation?.Auc,
+        ["valAccuracy"] = score.Validation?.Accuracy,
+        ["diverged"] = score.Validation is null,
+        ["runFolder"] = Path.GetFullPath(score.RunFolder),
+    };
+
+    private static string Table(IReadOnlyList<ScratchScore> scores)
+    {
+        var table = new TextTable(new TextColumn("rank", true), new TextColumn("architecture"), new TextColumn("search logloss", true),
+            new TextColumn("val logloss", true), new TextColumn("val AUC", true));
+        foreach (var (score, i) in scores.Select((s, i) => (s, i)))
+        {
+            table.Add((i + 1).ToString(CultureInfo.InvariantCulture), score.Candidate.Resolved.Architecture.Name,
+                score.Candidate.SearchValLogloss?.ToString("F5", CultureInfo.InvariantCulture) ?? "-",
+                score.Validation?.Logloss.ToString("F5", CultureInfo.InvariantCulture) ?? "diverged",
+                score.Validation?.Auc.ToString("F5", CultureInfo.InvariantCulture) ?? "-");
+        }
+        return table.ToString();
+    }
+}

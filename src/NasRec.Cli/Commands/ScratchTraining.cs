@@ -1,0 +1,53 @@
+using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace NasRec.Cli.Commands;
+
+/// <summary>A candidate trained from scratch: its best validation metrics (null when it diverged) and its run folder.</summary>
+internal sealed record ScratchScore(ScratchCandidate Candidate, BinaryMetrics? Validation, string RunFolder)
+{
+    /// <summary>What ranks it: the validation logloss, a diverged run last.</summary>
+    public double ValLogloss => Validation?.Logloss ?? double.PositiveInfinity;
+}
+
+/// <summary>
+/// Trains candidates one after the other from scratch on the train split with validation (the machinery of
+/// <c>nasrec train</c>), each into its own run folder, as the reference's top-15 re-evaluation does (spec §6.7 step 2).
+/// </summary>
+internal static class ScratchTraining
+{
+    public static IReadOnlyList<ScratchScore> Run(
+        IReadOnlyList<ScratchCandidate> candidates, TrainingSettings settings, DirectoryInfo storeDirectory, string output, Device device, TextWriter log)
+    {
+        var scores = new List<ScratchScore>();
+        foreach (var candidate in candidates)
+        {
+            var folder = Path.Combine(output, $"{candidate.Label}-{candidate.Resolved.Architecture.Name}");
+            log.WriteLine($"[{scores.Count + 1}/{candidates.Count}] {candidate.Resolved.Architecture.Name}: training from scratch into {folder}");
+            scores.Add(new ScratchScore(candidate, Train(candidate, settings, storeDirectory, folder, device, log), folder));
+        }
+        return scores;
+    }
+
+    private static BinaryMetrics? Train(ScratchCandidate candidate, TrainingSettings settings, DirectoryInfo storeDirectory, string folder, Device device, TextWriter log)
+    {
+        // Every candidate starts from the same seed, so their differences are the architectures'.
+        manual_seed(settings.Seed);
+        var model = TrainingModel.Build(candidate.Resolved.Source, device);
+        using var module = model.Module;
+        using var store = TrainingOptions.OpenStore(storeDirectory, model);
+        var data = StoreTrainingData.Create(store, settings.BatchSize, model.TableSizes, reference: false, settings.Shuffle, settings.Seed);
+        using var run = new RunFolder(folder);
+        using var trainer = new Trainer(module, candidate.Resolved.Source, settings, data, run, device);
+        try
+        {
+            return TrainingProgressView.Show(log, trainer.TotalSteps, progress => trainer.Run(resume: false, progress)).Validation;
+        }
+        catch (TrainingDivergedException e)
+        {
+            log.WriteLine($"{candidate.Resolved.Architecture.Name}: {e.Message}");
+            return null;
+        }
+    }
+}
