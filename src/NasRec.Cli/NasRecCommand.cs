@@ -26,6 +26,7 @@ public static class NasRecCommand
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),
             ReportCommand.Create(),
+            QuickstartCommand.Create(),
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NasRec.Cli.Reports;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Search;
 using NasRec.Runtime.Training;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -61,7 +62,7 @@ public sealed class ReportCommandTests : IDisposable
     {
         WriteSearch(temp.File("search"), generations: 1, perGeneration: 4);
         File.AppendAllText(temp.File(Path.Combine("search", "journal.jsonl")), "{\"index\":4,\"generation\":0,\"ha");
-        Assert.Equal(4, SearchJournal.Read(temp.File("search")).Count);
+        Assert.Equal(4, JournalReader.Read(temp.File("search")).Count);
 
         File.WriteAllText(temp.File(Path.Combine("search", "journal.jsonl")), "{not json}\n" + File.ReadAllText(temp.File(Path.Combine("search", "journal.jsonl"))));
         var result = CliRunner.Run("report", "--search", temp.File("search"), "--spaces", Repository.Spaces);
@@ -74,7 +75,7 @@ public sealed class ReportCommandTests : IDisposable
     public void ParetoFrontKeepsExactlyTheCandidatesNoOtherBeatsOnBothLoglossAndMflops()
     {
         var candidates = new[] { (2.0, 0.45), (1.0, 0.50), (3.0, 0.44), (2.5, 0.46), (1.0, 0.48), (4.0, 0.44) }
-            .Select((c, i) => new Candidate(i, 0, "h" + i, c.Item2, null, c.Item1, 0, null, "")).ToList();
+            .Select((c, i) => new JournalEntry(i, 0, "h" + i, c.Item2, 0.7, 0.8, c.Item1, 0, null, "")).ToList();
 
         var front = Statistics.ParetoFront(candidates);
 

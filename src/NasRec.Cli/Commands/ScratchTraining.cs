@@ -36,7 +36,7 @@ internal static class ScratchTraining
         manual_seed(settings.Seed);
         var model = TrainingModel.Build(candidate.Resolved.Source, device);
         using var module = model.Module;
-        using var store = TrainingOptions.OpenStore(storeDirectory, model);
+        using var store = TrainingOptions.OpenStore(storeDirectory, model.Dataset);
         var data = StoreTrainingData.Create(store, settings.BatchSize, model.TableSizes, reference: false, settings.Shuffle, settings.Seed);
         using var run = new RunFolder(folder);
         using var trainer = new Trainer(module, candidate.Resolved.Source, settings, data, run, device);

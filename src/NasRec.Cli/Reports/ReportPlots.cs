@@ -1,3 +1,4 @@
+using NasRec.Runtime.Search;
 using ScottPlot;
 
 namespace NasRec.Cli.Reports;
@@ -16,7 +17,7 @@ internal static class ReportPlots
     public static readonly Color ValidationColor = new(0xd6, 0x27, 0x28);
 
     /// <summary>The best validation logloss found up to each generation, and the median of each generation's candidates.</summary>
-    public static void SearchProgress(IReadOnlyList<Candidate> candidates, string path)
+    public static void SearchProgress(IReadOnlyList<JournalEntry> candidates, string path)
     {
         var generations = candidates.GroupBy(c => c.Generation).OrderBy(g => g.Key).ToList();
         var xs = generations.Select(g => (double)g.Key).ToArray();
@@ -32,7 +33,7 @@ internal static class ReportPlots
     }
 
     /// <summary>Validation logloss against MFLOPs for every candidate, the non-dominated front drawn over them.</summary>
-    public static void LoglossAgainstMflops(IReadOnlyList<Candidate> candidates, IReadOnlyList<Candidate> front, string path)
+    public static void LoglossAgainstMflops(IReadOnlyList<JournalEntry> candidates, IReadOnlyList<JournalEntry> front, string path)
     {
         var plot = new Plot();
         var all = plot.Add.ScatterPoints(candidates.Select(c => c.Mflops).ToArray(), candidates.Select(c => c.ValLogloss).ToArray(), CandidateColor);

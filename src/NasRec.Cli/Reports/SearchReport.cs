@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NasRec.Cli.Output;
 using NasRec.Dsl.Analysis;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Search;
 using static NasRec.Cli.Reports.MarkdownText;
 using static System.FormattableString;
 
@@ -28,7 +29,7 @@ internal static class SearchReport
     /// <returns>The path of report.md.</returns>
     public static string Write(SearchReportInputs inputs, string output, string? results = null)
     {
-        var candidates = SearchJournal.Read(inputs.SearchFolder);
+        var candidates = JournalReader.Read(inputs.SearchFolder);
         var supernet = inputs.SupernetRun is null ? null : RunMetrics.Read(inputs.SupernetRun);
         var winnerRun = inputs.WinnerRun is null ? null : RunMetrics.Read(inputs.WinnerRun);
         var best = candidates.MinBy(c => c.ValLogloss)!;
@@ -96,7 +97,7 @@ internal static class SearchReport
         return Save(markdown, output);
     }
 
-    private static void Outcome(MarkdownText markdown, IReadOnlyList<Candidate> candidates, Candidate best)
+    private static void Outcome(MarkdownText markdown, IReadOnlyList<JournalEntry> candidates, JournalEntry best)
     {
         var initial = candidates.Where(c => c.Generation < 0).ToList();
         var rows = new List<IReadOnlyList<string>>

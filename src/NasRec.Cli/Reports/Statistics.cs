@@ -1,3 +1,5 @@
+using NasRec.Runtime.Search;
+
 namespace NasRec.Cli.Reports;
 
 /// <summary>The summaries a report draws from a search's candidates.</summary>
@@ -16,9 +18,9 @@ internal static class Statistics
     /// The candidates no other candidate beats on both validation logloss and MFLOPs (lower is better for both), by
     /// ascending MFLOPs; of equal candidates the first evaluated.
     /// </summary>
-    public static IReadOnlyList<Candidate> ParetoFront(IEnumerable<Candidate> candidates)
+    public static IReadOnlyList<JournalEntry> ParetoFront(IEnumerable<JournalEntry> candidates)
     {
-        var front = new List<Candidate>();
+        var front = new List<JournalEntry>();
         foreach (var candidate in candidates.OrderBy(c => c.Mflops).ThenBy(c => c.ValLogloss).ThenBy(c => c.Index))
         {
             if (front.Count == 0 || candidate.ValLogloss < front[^1].ValLogloss) front.Add(candidate);
