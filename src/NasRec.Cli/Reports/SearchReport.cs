@@ -42,7 +42,7 @@ internal static class SearchReport
         var markdown = new MarkdownText().Heading(1, "Search report");
         if (results is not null) markdown.Line(results.TrimEnd()).Line();
         markdown.Paragraph(Invariant($"Search folder `{Path.GetFullPath(inputs.SearchFolder)}`: {candidates.Count} candidates evaluated") +
-            Invariant($" in {candidates.Max(c => c.Generation) + 1} generations after the initial population{SeedOf(settings)}."));
+            Invariant($", {candidates.Max(c => c.Generation) + 1} generation(s) after the initial population{SeedOf(settings)}."));
         Outcome(markdown, candidates, best);
 
         ReportPlots.SearchProgress(candidates, Path.Combine(output, "search-progress.png"));
