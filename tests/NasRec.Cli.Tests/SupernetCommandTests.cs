@@ -13,30 +13,33 @@ public sealed class SupernetRunFixture : IDisposable
 {
     public SupernetRunFixture()
     {
-        Directory.CreateDirectory(Temp.File("spaces"));
+        Directory.CreateDirectory(PathOf("spaces"));
         foreach (var space in Directory.GetFiles(Repository.Spaces, "*.space.yaml"))
-            File.Copy(space, Temp.File(Path.Combine("spaces", Path.GetFileName(space))));
+            File.Copy(space, PathOf(Path.Combine("spaces", Path.GetFileName(space))));
         var dataset = File.ReadAllText(Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml")).Replace("name: Criteo", "name: TinyCriteo");
         dataset = Regex.Replace(dataset, @"tableSize: (\d+)", m => "tableSize: " + Math.Min(long.Parse(m.Groups[1].Value), 1000));
-        File.WriteAllText(Temp.File(Path.Combine("spaces", "tiny.dataset.yaml")), dataset);
-        Assert.Equal(0, CliRunner.Run("data", "synth", "--rows", "6000", "--seed", "1", "--output", Temp.File("clicks.tsv")).ExitCode);
-        Assert.Equal(0, CliRunner.Run("data", "prepare", "--dataset", Temp.File(Path.Combine("spaces", "tiny.dataset.yaml")),
-            "--input", Temp.File("clicks.tsv"), "--output", Temp.File("store")).ExitCode);
+        File.WriteAllText(PathOf(Path.Combine("spaces", "tiny.dataset.yaml")), dataset);
+        Assert.Equal(0, CliRunner.Run("data", "synth", "--rows", "6000", "--seed", "1", "--output", PathOf("clicks.tsv")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("data", "prepare", "--dataset", PathOf(Path.Combine("spaces", "tiny.dataset.yaml")),
+            "--input", PathOf("clicks.tsv"), "--output", PathOf("store")).ExitCode);
 
-        Train = CliRunner.Run("supernet", "train", "--space", SmallSpace, "--dataset", "TinyCriteo", "--data", Temp.File("store"),
-            "--spaces", Temp.File("spaces"), "--output", Temp.File("run"), "--batch-size", "64", "--steps", "60", "--warmup-steps", "20",
+        Train = CliRunner.Run("supernet", "train", "--space", SmallSpace, "--dataset", "TinyCriteo", "--data", PathOf("store"),
+            "--spaces", PathOf("spaces"), "--output", PathOf("run"), "--batch-size", "64", "--steps", "60", "--warmup-steps", "20",
             "--eval-every", "15", "--checkpoint-every", "30", "--fixed-archs", "4", "--fixed-rows", "256", "--json");
     }
 
-    public TempFolder Temp { get; } = new();
+    private readonly TempFolder temp = new();
 
-    public string SmallSpace => Temp.File(Path.Combine("spaces", "nasrec-small.space.yaml"));
+    /// <summary>A path in the fixture's temporary folder.</summary>
+    public string PathOf(string name) => temp.File(name);
+
+    public string SmallSpace => PathOf(Path.Combine("spaces", "nasrec-small.space.yaml"));
 
     public (int ExitCode, string Output, string Error) Train { get; }
 
-    public string Run(string file) => Temp.File(Path.Combine("run", file));
+    public string Run(string file) => PathOf(Path.Combine("run", file));
 
-    public void Dispose() => Temp.Dispose();
+    public void Dispose() => temp.Dispose();
 }
 
 public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFixture<SupernetRunFixture>
@@ -91,7 +94,7 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     [Fact]
     public void AFinishedRunResumedHasNothingLeftToTrainAndReportsTheSameScores()
     {
-        var (exitCode, output, error) = CliRunner.Run("supernet", "train", "--resume", fixture.Run(""), "--data", fixture.Temp.File("store"),
+        var (exitCode, output, error) = CliRunner.Run("supernet", "train", "--resume", fixture.Run(""), "--data", fixture.PathOf("store"),
             "--fixed-archs", "4", "--fixed-rows", "256", "--json", "--quiet");
 
         Assert.True(exitCode == 0, error);
@@ -113,7 +116,7 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     public void BadOptionsAreOneLineAndExitOne(string options, string message)
     {
         var args = options.Replace("SPACE", fixture.SmallSpace).Split(' ')
-            .Concat(new[] { "--data", fixture.Temp.File("store"), "--spaces", fixture.Temp.File("spaces"), "--output", fixture.Temp.File("bad") });
+            .Concat(new[] { "--data", fixture.PathOf("store"), "--spaces", fixture.PathOf("spaces"), "--output", fixture.PathOf("bad") });
 
         var (exitCode, _, error) = CliRunner.Run(new[] { "supernet", "train" }.Concat(args).ToArray());
 
@@ -125,23 +128,23 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     [Fact]
     public void ResumingASubnetRunIsOneLineAndExitOne()
     {
-        var arch = fixture.Temp.File("tiny.arch.yaml");
+        var arch = fixture.PathOf("tiny.arch.yaml");
         File.WriteAllText(arch, File.ReadAllText(Path.Combine(Repository.Spaces, "criteo", "nasrecnet-small.arch.yaml"))
             .Replace("name: CriteoNasRecNetSmall", "name: TinyNet").Replace("dataset: Criteo", "dataset: TinyCriteo"));
-        Assert.Equal(0, CliRunner.Run("train", "--arch", arch, "--data", fixture.Temp.File("store"), "--spaces", fixture.Temp.File("spaces"),
-            "--output", fixture.Temp.File("subnet"), "--batch", "64", "--steps", "2", "--json").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--arch", arch, "--data", fixture.PathOf("store"), "--spaces", fixture.PathOf("spaces"),
+            "--output", fixture.PathOf("subnet"), "--batch", "64", "--steps", "2", "--json").ExitCode);
 
-        var (exitCode, _, error) = CliRunner.Run("supernet", "train", "--resume", fixture.Temp.File("subnet"), "--data", fixture.Temp.File("store"));
+        var (exitCode, _, error) = CliRunner.Run("supernet", "train", "--resume", fixture.PathOf("subnet"), "--data", fixture.PathOf("store"));
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"error: {fixture.Temp.File("subnet")} is a subnet's run: continue it with nasrec train --resume", error.Trim());
+        Assert.Equal($"error: {fixture.PathOf("subnet")} is a subnet's run: continue it with nasrec train --resume", error.Trim());
     }
 
     [Fact]
     public void BenchSupernetMeasuresSampledAndFullPathSteps()
     {
         var (exitCode, output, error) = CliRunner.Run("bench", "supernet", "--space", "NasRecSmall", "--dataset", "tinycriteo",
-            "--spaces", fixture.Temp.File("spaces"), "--batch", "32", "--steps", "1", "--warmup", "0", "--json");
+            "--spaces", fixture.PathOf("spaces"), "--batch", "32", "--steps", "1", "--warmup", "0", "--json");
 
         Assert.True(exitCode == 0, error);
         var rows = JsonNode.Parse(output)!.AsArray();

@@ -14,7 +14,7 @@ namespace NasRec.Cli.Commands;
 internal static class SupernetCommand
 {
     private static readonly NameTable<SupernetCompute> ComputeNames = new(
-        (SupernetCompute.SkipZeroInputs, "skip-zeros"), (SupernetCompute.Masked, "masked"), (SupernetCompute.Sliced, "sliced"));
+        (SupernetCompute.SkipZeroInputs, "skip-zeros"), (SupernetCompute.Masked, "masked"));
 
     public static Command Create()
     {
@@ -201,8 +201,7 @@ internal static class SupernetCommand
     /// <summary>--compute, shared with <c>nasrec bench supernet</c>.</summary>
     public static Option<string> ComputeOption() => new Option<string>("--compute")
     {
-        Description = "skip-zeros: exact, the zero inputs of unselected paths skipped; masked: the reference's arithmetic; " +
-            "sliced: only the selected widths computed (a departure: differs from masking with layer norm on)",
+        Description = "skip-zeros: the zero inputs of unselected paths skipped (exact); masked: the reference's arithmetic",
         DefaultValueFactory = _ => "skip-zeros",
     }.AcceptOnlyFromAmong(ComputeNames.Names.ToArray());
 

@@ -74,13 +74,13 @@ public sealed class SupernetTraining : IDisposable
         // The trainer validated the final weights unless a resumed run had nothing left to train.
         status?.Invoke("validation with sampled paths");
         var sampled = lastValidation ?? Sampled(data.Validation!());
-        var prefix = data.Validation!().Take(evaluation.ValidationBatches).ToList();
         var scores = new List<FixedArchitectureScore>();
         for (int seed = 0; seed < evaluation.Architectures; seed++)
         {
             status?.Invoke($"validation of fixed architecture {seed + 1}/{evaluation.Architectures}");
             var choice = FixedArchitecture(space, seed);
-            scores.Add(new FixedArchitectureScore(seed, Evaluator.Evaluate((dense, ids) => Supernet.Forward(dense, ids, choice), prefix, device)));
+            scores.Add(new FixedArchitectureScore(seed, Evaluator.Evaluate((dense, ids) => Supernet.Forward(dense, ids, choice),
+                data.Validation!().Take(evaluation.ValidationBatches), device)));
         }
         Checkpoints.Checkpoint.Save(FinalCheckpoint, Checkpoints.Checkpoint.ReadHeader(run.LastCheckpoint), Supernet, optimizer: null);
         var result = new SupernetTrainingResult(training, sampled, scores, Median(scores.Select(s => s.Metrics.Logloss)), FinalCheckpoint);
