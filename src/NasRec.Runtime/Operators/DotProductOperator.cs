@@ -55,7 +55,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
         using var scope = NewDisposeScope();
         var dense = dense_projection is null ? denseIn : dense_projection.call(denseIn);
         var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn);
-        return Interact(dense, sparse).MoveToOuterDisposeScope();
+        return Interact(dense, sparse, output.weight!.shape[0]).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(ElasticInputs inputs)
@@ -64,20 +64,18 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
         var dense = dense_projection is null ? inputs.Dense.Materialize() : inputs.Dense.Linear(dense_projection);
         var sparse = token_projection is null
             ? inputs.Tokens.Materialize().transpose(1, 2)
-            : TokenAxis.Project(token_projection, token_norm, inputs.Tokens);
-        return Interact(dense, sparse).MoveToOuterDisposeScope();
+            : TokenAxis.Project(token_projection, token_norm, inputs.Tokens, token_projection.weight!.shape[0]);
+        return Interact(dense, sparse, inputs.ComputedWidth(output.weight!.shape[0])).MoveToOuterDisposeScope();
     }
 
-    /// <summary>From the projected dense vector (before its norm) and the k tokens to the output.</summary>
-    private Tensor Interact(Tensor dense, Tensor sparse)
+    /// <summary>From the projected dense vector (before its norm) and the k tokens to the first <paramref name="units"/> outputs.</summary>
+    private Tensor Interact(Tensor dense, Tensor sparse, long units)
     {
         if (dense_norm is not null) dense = dense_norm.call(dense);
         var tokens = cat([dense.unsqueeze(1), sparse], dim: 1);
         var gram = bmm(tokens, tokens.transpose(1, 2));
         var pairs = gram.flatten(1).index_select(1, pairPositions.On(gram.device));
-        var result = output.call(pairs);
-        if (output_norm is not null) result = output_norm.call(result);
-        return result;
+        return LayerNorms.ApplyOver(output_norm, ZeroPadded.Whole(pairs).Linear(output, units), units);
     }
 
     protected override void Dispose(bool disposing)

@@ -27,18 +27,16 @@ public sealed class FcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
     public override Tensor forward(Tensor denseIn)
     {
         using var scope = NewDisposeScope();
-        return Finish(linear.call(denseIn)).MoveToOuterDisposeScope();
+        var output = linear.call(denseIn);
+        if (norm is not null) output = norm.call(output);
+        return Activations.Apply(activation, output).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
-        return Finish(inputs.Dense.Linear(linear)).MoveToOuterDisposeScope();
-    }
-
-    private Tensor Finish(Tensor output)
-    {
-        if (norm is not null) output = norm.call(output);
-        return Activations.Apply(activation, output);
+        long units = inputs.ComputedWidth(linear.weight!.shape[0]);
+        var output = LayerNorms.ApplyOver(norm, inputs.Dense.Linear(linear, units), units);
+        return Activations.Apply(activation, output).MoveToOuterDisposeScope();
     }
 }

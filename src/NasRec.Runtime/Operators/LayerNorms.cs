@@ -12,4 +12,15 @@ internal static class LayerNorms
 
     /// <summary>The optional LayerNorm of an operator: present only when the architecture uses layer norm.</summary>
     public static LayerNorm? CreateIf(bool layerNorm, long size) => layerNorm ? Create(size) : null;
+
+    /// <summary>
+    /// The norm over the first <paramref name="units"/> of its units (all of them: the norm itself), with
+    /// their weights and biases: the sliced supernet's layer norm over the units it computes.
+    /// </summary>
+    public static Tensor ApplyOver(LayerNorm? norm, Tensor input, long units)
+    {
+        if (norm is null) return input;
+        if (units == norm.weight!.shape[0]) return norm.call(input);
+        return nn.functional.layer_norm(input, [units], norm.weight.narrow(0, 0, units), norm.bias!.narrow(0, 0, units), Epsilon);
+    }
 }

@@ -14,6 +14,7 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
     private readonly Linear? projection;
     private readonly LayerNorm? norm;
     private readonly long paddedWidth;
+    private readonly long width;
 
     public SigmoidGatingOperator(long leftWidth, long rightWidth, long width, bool layerNorm)
         : base(nameof(SigmoidGatingOperator))
@@ -22,6 +23,7 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rightWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         paddedWidth = Math.Max(leftWidth, rightWidth);
+        this.width = width;
         gate = nn.Linear(paddedWidth, paddedWidth, hasBias: true);
         if (paddedWidth != width) projection = nn.Linear(paddedWidth, width, hasBias: true);
         norm = LayerNorms.CreateIf(layerNorm, width);
@@ -34,7 +36,8 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
         var gates = sigmoid(gate.call(ZeroPadding.PadRight(left, paddedWidth)));
         var result = gates * ZeroPadding.PadRight(right, paddedWidth);
         if (projection is not null) result = projection.call(result);
-        return Finish(result).MoveToOuterDisposeScope();
+        if (norm is not null) result = norm.call(result);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -43,7 +46,6 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
     /// </summary>
     public Tensor Forward(ElasticInputs inputs)
     {
-        if (projection is null) return forward(inputs.Left.Materialize(), inputs.Right.Materialize());
         using var scope = NewDisposeScope();
         var products = inputs.Right.Parts.Select(part =>
         {
@@ -51,8 +53,9 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
             var gates = sigmoid(inputs.Left.Linear(gate.weight!.narrow(0, part.Offset, units), gate.bias!.narrow(0, part.Offset, units)));
             return part with { Value = gates * part.Value };
         }).ToList();
-        return Finish(inputs.Right.With(products, paddedWidth).Linear(projection)).MoveToOuterDisposeScope();
+        var gated = inputs.Right.With(products, paddedWidth);
+        long units = inputs.ComputedWidth(width);
+        var result = projection is null ? gated.Materialize().narrow(-1, 0, units) : gated.Linear(projection, units);
+        return LayerNorms.ApplyOver(norm, result, units).MoveToOuterDisposeScope();
     }
-
-    private Tensor Finish(Tensor result) => norm is null ? result : norm.call(result);
 }

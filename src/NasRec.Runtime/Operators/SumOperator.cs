@@ -12,6 +12,7 @@ public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOpe
     private readonly Linear? projection;
     private readonly LayerNorm? norm;
     private readonly long paddedWidth;
+    private readonly long width;
 
     public SumOperator(long leftWidth, long rightWidth, long width, bool layerNorm) : base(nameof(SumOperator))
     {
@@ -19,6 +20,7 @@ public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOpe
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rightWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         paddedWidth = Math.Max(leftWidth, rightWidth);
+        this.width = width;
         if (paddedWidth != width) projection = nn.Linear(paddedWidth, width, hasBias: !layerNorm);
         norm = LayerNorms.CreateIf(layerNorm, width);
         RegisterComponents();
@@ -38,8 +40,8 @@ public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOpe
     {
         using var scope = NewDisposeScope();
         var sum = inputs.Left.Plus(inputs.Right);
-        var result = projection is null ? sum.Materialize() : sum.Linear(projection);
-        if (norm is not null) result = norm.call(result);
-        return result.MoveToOuterDisposeScope();
+        long units = inputs.ComputedWidth(width);
+        var result = projection is null ? sum.Materialize().narrow(-1, 0, units) : sum.Linear(projection, units);
+        return LayerNorms.ApplyOver(norm, result, units).MoveToOuterDisposeScope();
     }
 }

@@ -11,14 +11,16 @@ internal static class TokenAxis
     /// (N→M) and, when present, <paramref name="norm"/> over the M tokens, then transposes back.
     /// </summary>
     public static Tensor Project(Linear linear, LayerNorm? norm, Tensor tokens) =>
-        Project(linear, norm, ZeroPadded.Whole(tokens.transpose(1, 2)));
+        Project(linear, norm, ZeroPadded.Whole(tokens.transpose(1, 2)), linear.weight!.shape[0]);
 
-    /// <summary>The same from zero-padded tokens, transposed (<c>[B, E, N]</c>): only their non-zero tokens are multiplied.</summary>
-    public static Tensor Project(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens)
+    /// <summary>
+    /// The same from zero-padded tokens, transposed (<c>[B, E, N]</c>): only their non-zero tokens are multiplied,
+    /// and only the first <paramref name="outputs"/> tokens computed (the norm over those).
+    /// </summary>
+    public static Tensor Project(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens, long outputs)
     {
         using var scope = NewDisposeScope();
-        var mixed = transposedTokens.Linear(linear);
-        if (norm is not null) mixed = norm.call(mixed);
+        var mixed = LayerNorms.ApplyOver(norm, transposedTokens.Linear(linear, outputs), outputs);
         return mixed.transpose(1, 2).MoveToOuterDisposeScope();
     }
 }

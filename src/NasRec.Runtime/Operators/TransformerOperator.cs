@@ -46,13 +46,19 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
         return Encode(TokenAxis.Project(token_projection, token_norm, sparseIn)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Supernet mode: the projected tokens beyond the kept s are masked to zero, yet still attend and are attended to.</summary>
+    /// <summary>
+    /// Supernet mode: the projected tokens beyond the kept s are zeros (masked, or never computed when sliced),
+    /// yet all s_max tokens still attend and are attended to.
+    /// </summary>
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var h = TokenAxis.Project(token_projection, token_norm, inputs.Tokens);
-        var mask = ConstantCache.KeepFirst(h.shape[1], inputs.KeptTokens, trailingDims: 1, h.dtype, h.device);
-        return Encode(h * mask).MoveToOuterDisposeScope();
+        long tokens = token_projection.weight!.shape[0];
+        var h = TokenAxis.Project(token_projection, token_norm, inputs.Tokens, inputs.ComputedTokens(tokens));
+        h = inputs.Sliced
+            ? nn.functional.pad(h, [0, 0, 0, tokens - h.shape[1]])
+            : h * ConstantCache.KeepFirst(tokens, inputs.KeptTokens, trailingDims: 1, h.dtype, h.device);
+        return Encode(h).MoveToOuterDisposeScope();
     }
 
     private Tensor Encode(Tensor h)

@@ -130,11 +130,15 @@ public sealed class Supernet : nn.Module<Tensor, Tensor, Tensor>
             Gather(tokens, choice.SparseInputs, InputTokens(index), TokenOffset),
             Gather(dense, choice.Left, DenseInputWidth(index), DenseOffset),
             Gather(dense, choice.Right, DenseInputWidth(index), DenseOffset),
-            choice.SparseTokens);
+            choice.DenseWidth,
+            choice.SparseTokens,
+            Options.Compute == SupernetCompute.Sliced);
 
         var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth, trailingDims: 0)));
         var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens, trailingDims: 1)));
-        var denseOut = choice.Fm ? denseNode + KeepFirst(modules.Fm!.call(sparseNode), choice.DenseWidth, trailingDims: 0) : denseNode;
+        var denseOut = choice.Fm
+            ? denseNode + KeepFirst(modules.Fm!.Forward(sparseNode, inputs.ComputedWidth(denseWidth)), choice.DenseWidth, trailingDims: 0)
+            : denseNode;
 
         var tokenParts = new List<ZeroPaddedPart> { new(0, sparseNode.transpose(1, 2)) };
         if (choice.DenseToSparse)

@@ -10,6 +10,10 @@ public enum SupernetCompute
     /// blocks (and only the kept units of earlier outputs); masks become slices. Equal to <see cref="Masked"/>
     /// up to float summation order.</summary>
     SkipZeroInputs,
+    /// <summary>A departure from the reference, for speed: as <see cref="SkipZeroInputs"/>, but each operator also
+    /// computes only the d (or s) units it keeps, its layer norm over those alone. The same function as
+    /// <see cref="Masked"/> when layer norm is off; with it on, the statistics cover d units instead of d_max.</summary>
+    Sliced,
 }
 
 /// <param name="TableCap">Caps every embedding table (the 0.5M of supernet training and search, spec §1.5); null keeps the full tables.</param>

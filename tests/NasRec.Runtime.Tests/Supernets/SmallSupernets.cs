@@ -9,8 +9,8 @@ internal static class SmallSupernets
 {
     public const long TableCap = 50;
 
-    /// <summary>NASRec-Full's operators with d_max = 64 and s_max = 16.</summary>
-    public static SearchSpace Full(int blocks = 4) => Narrow(ShippedDocuments.Full, blocks, [16, 32, 64]);
+    /// <summary>NASRec-Full's operators with d_max = 64 (unless other widths are given) and s_max = 16.</summary>
+    public static SearchSpace Full(int blocks = 4, int[]? widths = null) => Narrow(ShippedDocuments.Full, blocks, widths ?? [16, 32, 64]);
 
     /// <summary>d_max = 128 = 8·E: the width at which the reference's merger reads the dense output after the FM (spec §9.3).</summary>
     public static SearchSpace FullAt128(int blocks = 3) => Narrow(ShippedDocuments.Full, blocks, [16, 128]);
