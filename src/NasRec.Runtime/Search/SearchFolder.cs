@@ -35,10 +35,10 @@ public sealed class SearchFolder
     public string SummaryFile => Path.Combine(Directory, "summary.json");
 
     /// <summary>The settings object: the search settings' fields, then <paramref name="context"/>'s (supernet, data, version, ...).</summary>
-    public static JsonObject SettingsJson(SearchSettings settings, IEnumerable<KeyValuePair<string, JsonNode?>> context)
+    public static JsonObject SettingsJson(SearchSettings settings, JsonObject context)
     {
         var json = JsonSerializer.SerializeToNode(settings, Json)!.AsObject();
-        foreach (var (key, value) in context) json[key] = value;
+        foreach (var (key, value) in context) json[key] = value?.DeepClone();
         return json;
     }
 
