@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Cli.Commands;
 using NasRec.Cli.Reports;
@@ -100,18 +101,16 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         var search = new SearchSettings(Population: settings.Population, Tournament: settings.Tournament, Children: settings.Children,
             Generations: settings.Generations, HistoryPerGeneration: Math.Min(2, settings.Children), Seed: settings.Seed);
         var fineTune = new FineTuneSettings(Steps: settings.FineTuneSteps, ValidationRows: settings.ValidationRows);
-        var json = SearchFolder.SettingsJson(search, new Dictionary<string, JsonNode?>
+        var json = SearchFolder.SettingsJson(search, new JsonObject
         {
-            ["supernet"] = supernetRun, ["data"] = StoreFolder, ["fineTuneSteps"] = fineTune.Steps, ["validationRows"] = fineTune.ValidationRows,
+            ["supernet"] = supernetRun, ["data"] = StoreFolder, ["fineTune"] = JsonSerializer.SerializeToNode(fineTune, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
         });
         folder.WriteSettings(json);
         Step($"Searching: {search.TotalCandidates} candidates, each inheriting the supernet's weights with {fineTune.Steps} head fine-tuning steps");
         using var store = DataStore.Open(StoreFolder);
         using var evaluation = SupernetEvaluation.Open(supernetRun, store, fineTune, device);
-        var result = ArchitectureSearch.Run(documents.Space, documents.Dataset, search, [],
-            new SearchExecution(folder.JournalFile, Resume: false, evaluation.CreateEvaluator, Progress: p =>
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  candidate {p.Done}/{p.Total}, generation {p.Generation}, best validation logloss {p.BestValLogloss:F5}"))),
-            cancel);
+        var result = SearchProgressView.Show(log, search.TotalCandidates, progress => ArchitectureSearch.Run(documents.Space, documents.Dataset, search, [],
+            new SearchExecution(folder.JournalFile, Resume: false, evaluation.CreateEvaluator, Progress: progress), cancel));
         folder.WriteSummary(result, json);
         Step(string.Create(CultureInfo.InvariantCulture,
             $"Search: best validation logloss {result.Best.ValLogloss:F5}; median of the initial random population {result.InitialMedianValLogloss:F5}"));
