@@ -77,21 +77,26 @@ public sealed class ZeroPadded
         return pieces.Count == 1 ? pieces[0] : cat(pieces, -1);
     }
 
-    /// <summary><c>x Wᵀ + b</c> over the last axis, from the parts' column blocks of <paramref name="weight"/> only.</summary>
+    /// <summary>
+    /// <c>x Wᵀ + b</c> over the last axis, from the parts' column blocks of <paramref name="weight"/> only: the parts
+    /// side by side times those columns gathered, one matrix product (one product per part would cost a
+    /// full-size weight gradient per part in backward).
+    /// </summary>
     public Tensor Linear(Tensor weight, Tensor? bias)
     {
-        if (Parts.Count == 0)
+        switch (Parts.Count)
         {
-            long[] shape = [.. leadingShape, weight.shape[0]];
-            return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
+            case 0:
+                long[] shape = [.. leadingShape, weight.shape[0]];
+                return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
+            case 1:
+                var part = Parts[0];
+                return nn.functional.linear(part.Value, weight.narrow(1, part.Offset, part.Value.shape[^1]), bias);
+            default:
+                // Not cached: sampled paths lay their parts out in too many ways.
+                var columns = tensor(Parts.SelectMany(p => Enumerable.Range(0, (int)p.Value.shape[^1]).Select(i => p.Offset + i)).ToArray(), int64, Device);
+                return nn.functional.linear(cat(Parts.Select(p => p.Value).ToArray(), -1), weight.index_select(1, columns), bias);
         }
-        Tensor? result = null;
-        foreach (var part in Parts)
-        {
-            var columns = weight.narrow(1, part.Offset, part.Value.shape[^1]);
-            result = result is null ? nn.functional.linear(part.Value, columns, bias) : result.add_(nn.functional.linear(part.Value, columns));
-        }
-        return result!;
     }
 
     public Tensor Linear(Linear linear) => Linear(linear.weight!, linear.bias);
@@ -104,28 +109,3 @@ public sealed class ZeroPadded
 
 /// <summary>A non-zero stretch of a <see cref="ZeroPadded"/> tensor: its values start at <paramref name="Offset"/> of the last axis.</summary>
 public readonly record struct ZeroPaddedPart(long Offset, Tensor Value);
-
-/// <summary>What a supernet block hands its operators; each reads what it needs (spec §2.3).</summary>
-/// <param name="Dense">The concatenated dense inputs <c>[B, W]</c>.</param>
-/// <param name="Tokens">The concatenated token inputs, transposed: <c>[B, E, N]</c>.</param>
-/// <param name="KeptWidth">d: the dense units the supernet keeps of a dense operator's output.</param>
-/// <param name="KeptTokens">s: the tokens the supernet keeps of a sparse operator's output (the transformer masks the others after its projection).</param>
-/// <param name="Sliced">Compute only the kept units, layer norm over them alone (a departure from the reference, see
-/// <c>SupernetCompute.Sliced</c>); otherwise every unit, as the reference does.</param>
-public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadded Left, ZeroPadded Right, long KeptWidth, long KeptTokens, bool Sliced)
-{
-    public long Batch => Dense.LeadingShape[0];
-
-    /// <summary>How many output units a dense operator of <paramref name="width"/> units computes: d when sliced, else all.</summary>
-    public long ComputedWidth(long width) => Sliced ? KeptWidth : width;
-
-    /// <summary>How many output tokens a sparse operator of <paramref name="tokens"/> tokens computes: s when sliced, else all.</summary>
-    public long ComputedTokens(long tokens) => Sliced ? KeptTokens : tokens;
-}
-
-/// <summary>An operator's supernet mode: built at the space's widest width, it reads zero-padded inputs and returns
-/// its full-width output, which the supernet masks to the chosen width (spec §2.4).</summary>
-public interface IElasticOperator
-{
-    Tensor Forward(ElasticInputs inputs);
-}
