@@ -14,7 +14,7 @@ namespace NasRec.Cli.Commands;
 internal static class SupernetCommand
 {
     private static readonly NameTable<SupernetCompute> ComputeNames = new(
-        (SupernetCompute.SkipZeroInputs, "skip-zeros"), (SupernetCompute.Masked, "masked"));
+        (SupernetCompute.SkipZeroInputs, "skip-zeros"), (SupernetCompute.Masked, "masked"), (SupernetCompute.Sliced, "sliced"));
 
     public static Command Create()
     {
@@ -201,7 +201,8 @@ internal static class SupernetCommand
     /// <summary>--compute, shared with <c>nasrec bench supernet</c>.</summary>
     public static Option<string> ComputeOption() => new Option<string>("--compute")
     {
-        Description = "skip-zeros: the zero inputs of unselected paths skipped (exact); masked: the reference's arithmetic",
+        Description = "skip-zeros: the zero inputs of unselected paths skipped (exact); masked: the reference's arithmetic; " +
+            "sliced: only the kept widths computed (a departure: layer norm over the kept units, not all of them)",
         DefaultValueFactory = _ => "skip-zeros",
     }.AcceptOnlyFromAmong(ComputeNames.Names.ToArray());
 

@@ -22,7 +22,7 @@ public sealed class SupernetTrainingTests : IDisposable
     public void AResumedRunDrawsTheSamePathsAndEndsWithBitIdenticalWeightsToAnUninterruptedOne()
     {
         // Interrupted inside the warm-up decay (12 forwards), between checkpoints (every 4 steps) and validations (every 5).
-        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.12, Steps: 20, EvaluateEvery: 5, CheckpointEvery: 4, LogEvery: 5);
+        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.12, Steps: 12, EvaluateEvery: 5, CheckpointEvery: 4, LogEvery: 5);
         var straight = Train(Path.Combine(folder, "straight"), settings);
 
         var interrupted = Path.Combine(folder, "interrupted");
@@ -32,7 +32,7 @@ public sealed class SupernetTrainingTests : IDisposable
         Assert.Equal(7, Checkpoint.ReadHeader(Path.Combine(interrupted, "last.ckpt")).Sampler!.Forwards);
         var resumed = Train(interrupted, settings, resume: true);
 
-        Assert.Equal(20, resumed.Training.Steps);
+        Assert.Equal(12, resumed.Training.Steps);
         Assert.Equal(straight.Sampled, resumed.Sampled);
         Assert.Equal(straight.Fixed, resumed.Fixed);
         using var expected = SupernetCheckpoint.Load(Path.Combine(folder, "straight"), CPU);
@@ -81,7 +81,7 @@ public sealed class SupernetTrainingTests : IDisposable
         Action<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         using var folder = new RunFolder(run);
-        using var training = new SupernetTraining(Source, settings, Data(), folder, CPU, evaluation ?? new FinalEvaluation(Architectures: 3, ValidationBatches: 2));
+        using var training = new SupernetTraining(Source, settings, Data(), folder, CPU, evaluation ?? new FinalEvaluation(Architectures: 2, ValidationBatches: 2));
         return training.Run(resume, progress, cancel: cancel);
     }
 
