@@ -20,9 +20,6 @@ public sealed record SearchExecution(
 /// </summary>
 public sealed class ArchitectureSearch
 {
-    /// <summary>Draws in a row that may be rejected (duplicates, over budget) before the search gives up.</summary>
-    public const int MaxRejectedDraws = 100_000;
-
     private readonly SearchSpace space;
     private readonly DatasetSchema dataset;
     private readonly SearchSettings settings;
@@ -116,7 +113,7 @@ public sealed class ArchitectureSearch
     private Candidate Child(EvaluatedCandidate parent, int mutations, int generation, HashSet<string> visited)
     {
         var choice = parent.Candidate.Choice;
-        for (int draws = 0; draws < MaxRejectedDraws; draws++)
+        for (int draws = 0; draws < settings.MaxRejectedDraws; draws++)
         {
             for (int k = 0; k < mutations; k++) choice = ChoiceMutation.Mutate(choice, space, random);
             var hash = ChoiceTokens.Hash(choice, space);
@@ -135,7 +132,7 @@ public sealed class ArchitectureSearch
     /// <summary>A random candidate within the budget (the initial population, random search).</summary>
     private Candidate Draw()
     {
-        for (int draws = 0; draws < MaxRejectedDraws; draws++)
+        for (int draws = 0; draws < settings.MaxRejectedDraws; draws++)
         {
             var choice = ChoiceMutation.RandomChoice(space, random);
             if (Propose(choice, ChoiceTokens.Hash(choice, space), generation: -1, parent: null) is { } candidate) return candidate;
@@ -175,6 +172,6 @@ public sealed class ArchitectureSearch
             perCandidate * (total - evaluated.Count)));
     }
 
-    private SearchException GiveUp() => new(
-        $"{MaxRejectedDraws:N0} draws in a row were over the budget or already evaluated: loosen --max-mflops / --max-params or search fewer candidates");
+    private SearchException GiveUp() => new(string.Create(CultureInfo.InvariantCulture,
+        $"{settings.MaxRejectedDraws:N0} draws in a row were over the budget or already evaluated: loosen --max-mflops / --max-params or search fewer candidates"));
 }

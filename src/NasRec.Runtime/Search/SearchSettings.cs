@@ -34,6 +34,7 @@ public enum SearchObjective
 /// <param name="MaxMegaFlops">Candidates whose FLOPs per sample exceed this many millions are never evaluated.</param>
 /// <param name="MaxParameters">Candidates with more live non-embedding parameters are never evaluated.</param>
 /// <param name="Architectures">List search: the .arch.yaml files scored, in order.</param>
+/// <param name="MaxRejectedDraws">Draws in a row that may be rejected (already visited, over the budget) before the search gives up.</param>
 public sealed record SearchSettings(
     SearchMethod Method = SearchMethod.Evolution,
     int Population = 128,
@@ -47,7 +48,8 @@ public sealed record SearchSettings(
     double? MaxMegaFlops = null,
     long? MaxParameters = null,
     SearchObjective Objective = SearchObjective.Logloss,
-    IReadOnlyList<string>? Architectures = null)
+    IReadOnlyList<string>? Architectures = null,
+    int MaxRejectedDraws = 100_000)
 {
     /// <summary>How many candidates the search evaluates in all.</summary>
     [JsonIgnore]
@@ -72,7 +74,8 @@ public sealed record SearchSettings(
         {
             if (!condition) throw new SearchException(message);
         }
-        Require(Population >= 1 && Children >= 1 && Generations >= 0 && Budget >= 1 && TopK >= 1, "population, children, budget and top-k must be at least 1, generations at least 0");
+        Require(Population >= 1 && Children >= 1 && Generations >= 0 && Budget >= 1 && TopK >= 1 && MaxRejectedDraws >= 1,
+            "population, children, budget, top-k and the rejected draws must be at least 1, generations at least 0");
         Require(Tournament >= 1 && Tournament <= Population, $"the tournament ({Tournament}) must be between 1 and the population ({Population})");
         Require(HistoryPerGeneration >= 1 && HistoryPerGeneration <= Children, $"the history per generation ({HistoryPerGeneration}) must be between 1 and the children ({Children})");
         Require(Method != SearchMethod.List || Architectures is { Count: > 0 }, "list search needs at least one architecture");

@@ -123,7 +123,7 @@ public sealed class ArchitectureSearchTests : IDisposable
     [Fact]
     public void ImpossibleBudgetFailsInsteadOfLoopingForever()
     {
-        var error = Assert.Throws<SearchException>(() => SearchFixtures.Run(Dir("a"), SearchFixtures.SmallEvolution with { MaxMegaFlops = 1e-6 }));
+        var error = Assert.Throws<SearchException>(() => SearchFixtures.Run(Dir("a"), SearchFixtures.SmallEvolution with { MaxMegaFlops = 1e-6, MaxRejectedDraws = 200 }));
 
         Assert.Contains("--max-mflops", error.Message);
     }
