@@ -29,7 +29,10 @@ internal static class SearchReport
     /// <returns>The path of report.md.</returns>
     public static string Write(SearchReportInputs inputs, string output, string? results = null)
     {
-        var candidates = JournalReader.Read(inputs.SearchFolder);
+        var journal = JournalReader.Read(inputs.SearchFolder);
+        // A candidate whose fine-tuning diverged has no score to plot or rank: it is counted, not drawn.
+        var candidates = journal.Where(c => !double.IsNaN(c.ValLogloss)).ToList();
+        if (candidates.Count == 0) throw new CommandException($"every candidate of {inputs.SearchFolder} diverged: there is nothing to report");
         var supernet = inputs.SupernetRun is null ? null : RunMetrics.Read(inputs.SupernetRun);
         var winnerRun = inputs.WinnerRun is null ? null : RunMetrics.Read(inputs.WinnerRun);
         var best = candidates.MinBy(c => c.ValLogloss)!;
@@ -41,8 +44,9 @@ internal static class SearchReport
         var settings = ReportInputs.Settings(inputs.SearchFolder);
         var markdown = new MarkdownText().Heading(1, "Search report");
         if (results is not null) markdown.Line(results.TrimEnd()).Line();
-        markdown.Paragraph(Invariant($"Search folder `{Path.GetFullPath(inputs.SearchFolder)}`: {candidates.Count} candidates evaluated") +
-            Invariant($", {candidates.Max(c => c.Generation) + 1} generation(s) after the initial population{SeedOf(settings)}."));
+        markdown.Paragraph(Invariant($"Search folder `{Path.GetFullPath(inputs.SearchFolder)}`: {journal.Count} candidates evaluated") +
+            Invariant($"{(journal.Count > candidates.Count ? $" ({journal.Count - candidates.Count} diverged)" : "")}, ") +
+            Invariant($"{candidates.Max(c => c.Generation) + 1} generation(s) after the initial population{SeedOf(settings)}."));
         Outcome(markdown, candidates, best);
 
         ReportPlots.SearchProgress(candidates, Path.Combine(output, "search-progress.png"));
