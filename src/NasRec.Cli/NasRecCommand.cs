@@ -9,6 +9,8 @@ public static class NasRecCommand
 {
     public static RootCommand Create()
     {
+        var search = SearchCommand.Create(SearchCommand.OpenSupernet);
+        search.Subcommands.Add(RankCheckCommand.Create());
         // RootCommand brings --help and --version (the assembly's informational version).
         return new RootCommand(
             "NasRec.Dsl: weight-sharing neural architecture search for click-through-rate models (NASRec, WWW'23). " +
@@ -22,7 +24,7 @@ public static class NasRecCommand
             TrainCommand.Create(),
             RerankCommand.Create(),
             SupernetCommand.Create(),
-            SearchCommand.Create(SearchCommand.OpenSupernet),
+            search,
             EvaluateCommand.Create(),
             ExportCommand.Create(),
             ExportWeightsCommand.Create(),

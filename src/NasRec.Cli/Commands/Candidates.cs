@@ -1,3 +1,6 @@
+using NasRec.Dsl.Model;
+using NasRec.Dsl.Parsing;
+using NasRec.Dsl.Writing;
 using NasRec.Runtime.Search;
 
 namespace NasRec.Cli.Commands;
@@ -10,23 +13,31 @@ internal sealed record ScratchCandidate(string Label, ResolvedArchitecture Resol
 internal static class Candidates
 {
     /// <summary>
-    /// The <paramref name="top"/> best of a search folder's journal by validation logloss, each architecture once (by
-    /// hash, its best score kept): spec §6.7 step 1's ranking.
+    /// The <paramref name="top"/> best of a search folder's journal, picked as <c>nasrec export</c> picks them (spec §6.7
+    /// step 1), with layer norm off as the reference's from-scratch training forces it (spec §9.1).
     /// </summary>
     public static IReadOnlyList<ScratchCandidate> FromSearch(string folder, int top, string spacesFolder, bool searchCap)
     {
         var journal = Path.Combine(folder, SearchJournal.FileName);
         if (!File.Exists(journal)) throw new CommandException($"{folder} is not a search folder (no {SearchJournal.FileName})");
-        var best = SearchJournal.Read(journal)
-            .OrderBy(entry => entry.ValLogloss)
-            .ThenBy(entry => entry.Index)
-            .DistinctBy(entry => entry.Hash)
-            .Take(top);
-        return best.Select((entry, rank) => new ScratchCandidate(
-            $"{rank + 1:D2}",
-            ArchitectureSources.Load($"{journal}:{entry.Index}.arch.yaml", entry.Architecture, spacesFolder, searchCap),
-            entry.Hash,
-            entry.ValLogloss)).ToList();
+        IReadOnlyList<JournalEntry> best;
+        try
+        {
+            best = ExportSelection.Best(SearchJournal.Read(journal), top);
+        }
+        catch (SearchException e)
+        {
+            throw new CommandException(e.Message);
+        }
+        return best.Select((entry, rank) =>
+        {
+            var where = $"{journal}, candidate {entry.Index}";
+            // A text that does not parse is left as it is, for the spaces folder's checks to report.
+            var text = DocumentParser.Parse(where, entry.Architecture).Document is Architecture architecture
+                ? ArchitectureWriter.Write(architecture with { LayerNorm = false }, SearchJournal.SchemaPath)
+                : entry.Architecture;
+            return new ScratchCandidate($"{rank + 1:D2}", ArchitectureSources.Load(where, text, spacesFolder, searchCap), entry.Hash, entry.ValLogloss);
+        }).ToList();
     }
 
     /// <summary>The folder's <c>*.arch.yaml</c> files in name order, the first <paramref name="top"/> when given.</summary>

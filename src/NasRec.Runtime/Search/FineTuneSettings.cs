@@ -15,7 +15,7 @@ public sealed record FineTuneSettings(
     double LearningRate = 0.04,
     double ClipNorm = 5.0,
     long ValidationRows = FineTuneSettings.CriteoValidationRows,
-    int ForwardRows = 4096)
+    int ForwardRows = 2048)
 {
     /// <summary>The reference scores on whole batches of this size; with the round-robin shard order it decides which rows the prefix holds.</summary>
     public const int ValidationBatchSize = 8192;

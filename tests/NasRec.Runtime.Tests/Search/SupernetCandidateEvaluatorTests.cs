@@ -6,25 +6,45 @@ using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Search;
 
-/// <summary>Candidate evaluation by weight inheritance in a NASRec-Small supernet of the Criteo layout with small tables.</summary>
-public sealed class SupernetCandidateEvaluatorTests : IDisposable
+/// <summary>A NASRec-Small supernet of the Criteo layout with small tables (built once: its 31M parameters take a while) and rows for it.</summary>
+public sealed class SmallSupernetEvaluation : IDisposable
 {
-    private const int Tables = 1000;
+    public const int Tables = 1000;
 
-    private readonly SupernetEvaluation evaluation;
-    private readonly Supernet supernet;
-    private readonly SubnetChoice small = SubnetChoice.Of(ShippedDocuments.Architecture("CriteoNasRecNetSmall"), ShippedDocuments.Small);
-
-    public SupernetCandidateEvaluatorTests()
+    public SmallSupernetEvaluation()
     {
-        supernet = new Supernet(ShippedDocuments.Small, ShippedDocuments.Criteo, new SupernetOptions(TableCap: Tables));
+        Supernet = new Supernet(ShippedDocuments.Small, ShippedDocuments.Criteo, new SupernetOptions(TableCap: Tables));
         var generator = new Generator(7);
-        var settings = new FineTuneSettings(Steps: 6, BatchSize: 32, ValidationRows: 200, ForwardRows: 64);
-        var data = FineTuneData.Of(Rows(generator, 6 * 32), Rows(generator, 200));
-        evaluation = new SupernetEvaluation(supernet, data, settings, CPU);
+        var settings = new FineTuneSettings(Steps: 6, BatchSize: 32, ValidationRows: 192, ForwardRows: 64);
+        Evaluation = new SupernetEvaluation(Supernet, FineTuneData.Of(Rows(generator, 6 * 32), Rows(generator, 192)), settings, CPU);
     }
 
-    public void Dispose() => evaluation.Dispose();
+    public Supernet Supernet { get; }
+
+    public SupernetEvaluation Evaluation { get; }
+
+    public void Dispose() => Evaluation.Dispose();
+
+    /// <summary>Criteo-shaped rows in batches of 32: 13 dense features, 26 ids below the table size, a label that follows the first feature.</summary>
+    private static HeldRows Rows(Generator generator, int count)
+    {
+        var batches = Enumerable.Range(0, count / 32).Select(_ =>
+        {
+            var dense = randn(new long[] { 32, 13 }, generator: generator);
+            var ids = randint(Tables, new long[] { 32, 26 }, generator: generator);
+            var label = (dense[.., 0] + 0.5f * randn(new long[] { 32 }, generator: generator)).gt(0).to(float32).unsqueeze(1);
+            return new Batch(dense, ids, label);
+        }).ToList();
+        return HeldRows.Concat(batches);
+    }
+}
+
+/// <summary>Candidate evaluation by weight inheritance in a shared supernet.</summary>
+public sealed class SupernetCandidateEvaluatorTests(SmallSupernetEvaluation fixture) : IClassFixture<SmallSupernetEvaluation>
+{
+    private readonly SupernetEvaluation evaluation = fixture.Evaluation;
+    private readonly Supernet supernet = fixture.Supernet;
+    private readonly SubnetChoice small = SubnetChoice.Of(ShippedDocuments.Architecture("CriteoNasRecNetSmall"), ShippedDocuments.Small);
 
     [Fact]
     public async Task AChoiceGetsTheSameScoreAloneAndFromTwoThreadsAtOnceBesideAnotherChoice()
@@ -68,18 +88,5 @@ public sealed class SupernetCandidateEvaluatorTests : IDisposable
     {
         using var evaluator = evaluation.CreateEvaluator();
         Assert.Throws<OperationCanceledException>(() => evaluator.Evaluate(small, new CancellationToken(canceled: true)));
-    }
-
-    /// <summary>Criteo-shaped rows in batches of 32: 13 dense features, 26 ids below the table size, a label that follows the first feature.</summary>
-    private static HeldRows Rows(Generator generator, int count)
-    {
-        var batches = Enumerable.Range(0, count / 32).Select(_ =>
-        {
-            var dense = randn(new long[] { 32, 13 }, generator: generator);
-            var ids = randint(Tables, new long[] { 32, 26 }, generator: generator);
-            var label = (dense[.., 0] + 0.5f * randn(new long[] { 32 }, generator: generator)).gt(0).to(float32).unsqueeze(1);
-            return new Batch(dense, ids, label);
-        }).ToList();
-        return HeldRows.Concat(batches);
     }
 }
