@@ -82,9 +82,10 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         using var store = DataStore.Open(StoreFolder);
         var data = StoreTrainingData.Create(store, batchSize, documents.Dataset.TableSizes(null).ToList(), reference: false, shuffle: true, settings.Seed);
         long steps = settings.Epochs * data.BatchesPerEpoch;
-        // The space's warm-up (15,000 forwards) is longer than this whole run: a quarter of it decays the full paths.
+        // The space's warm-up (15,000 forwards) is longer than this whole run, and full paths are its costliest steps:
+        // the first tenth of the run decays them.
         var source = new SupernetSource(documents.SpaceYaml, documents.DatasetYaml, new SupernetOptions(TableCap: null),
-            documents.Space.Sampling with { WarmupSteps = (int)(steps / 4) });
+            documents.Space.Sampling with { WarmupSteps = (int)(steps / 10) });
         using var run = new RunFolder(Path.Combine(output, "supernet"));
         Step($"Training the NASRec-Small supernet: {steps:N0} steps of {batchSize} rows into {run.Directory}");
         using var training = new SupernetTraining(source, Settings(batchSize, learningRate, steps) with { KeepBest = false }, data, run, device,

@@ -15,7 +15,7 @@ internal sealed record QuickstartSettings(
     long Rows, int Seed, int Population, int Tournament, int Children, int Generations, int FineTuneSteps, long ValidationRows, int Epochs)
 {
     public static QuickstartSettings Default { get; } = new(
-        Rows: 200_000, Seed: 1, Population: 16, Tournament: 4, Children: 4, Generations: 4, FineTuneSteps: 100, ValidationRows: 8192, Epochs: 1);
+        Rows: 100_000, Seed: 1, Population: 16, Tournament: 4, Children: 4, Generations: 4, FineTuneSteps: 100, ValidationRows: 8192, Epochs: 1);
 
     /// <summary>Every size times <paramref name="scale"/> (rows, population, generations, fine-tuning), at least what the flow needs.</summary>
     public QuickstartSettings Scaled(double scale)
