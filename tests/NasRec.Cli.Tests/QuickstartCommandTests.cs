@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NasRec.Cli.Quickstart;
 
 namespace NasRec.Cli.Tests;
 
@@ -27,6 +28,18 @@ public sealed class QuickstartCommandTests : IDisposable
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         Assert.Contains("| logistic regression |", File.ReadAllText(Path.Combine(report, "report.md")));
         Assert.Contains("Quickstart into", result.Error); // the scaled-down settings, on the error stream with --json
+    }
+
+    [Fact]
+    public void ScalingKeepsASearchTheEvolutionCanRunAndScalesUpToTheReferencesPopulation()
+    {
+        var tiny = QuickstartSettings.Default.Scaled(0.01);
+        Assert.True(tiny.Population >= 2 && tiny.Tournament >= 1 && tiny.Tournament <= tiny.Population && tiny.Children >= 1 && tiny.Generations >= 1);
+
+        var large = QuickstartSettings.Default.Scaled(8);
+        Assert.Equal(QuickstartSettings.Default.Rows * 8, large.Rows);
+        Assert.Equal(128, large.Population);
+        Assert.Equal(QuickstartSettings.Default.FineTuneSteps * 8, large.FineTuneSteps);
     }
 
     [Fact]
