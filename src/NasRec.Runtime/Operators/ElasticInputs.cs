@@ -21,7 +21,7 @@ public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadd
 }
 
 /// <summary>An operator's supernet mode: built at the space's widest width, it reads zero-padded inputs and returns
-/// its full-width output, which the supernet masks to the chosen width (spec §2.4).</summary>
+/// its full-width output, which the supernet masks to the chosen width (spec §2.4); sliced, only the kept units.</summary>
 public interface IElasticOperator
 {
     Tensor Forward(ElasticInputs inputs);

@@ -49,7 +49,7 @@ public sealed class ZeroPadded
     /// <summary>The parts placed <paramref name="offset"/> units further along a longer axis.</summary>
     public IEnumerable<ZeroPaddedPart> Shifted(long offset) => Parts.Select(p => p with { Offset = p.Offset + offset });
 
-    /// <summary>The same zero pattern with other parts (of the same offsets and leading shape).</summary>
+    /// <summary>Other parts over the same leading shape, in an axis of <paramref name="size"/>.</summary>
     public ZeroPadded With(IReadOnlyList<ZeroPaddedPart> parts, long size) => new(leadingShape, size, parts, Dtype, Device);
 
     /// <summary>The sum of two inputs of one size: their parts together.</summary>
