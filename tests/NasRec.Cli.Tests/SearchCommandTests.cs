@@ -98,12 +98,13 @@ public sealed class SearchCommandTests : IDisposable
     public void ListSearchScoresTheGivenFiles()
     {
         var (exit, output, error) = Run(["search", "--supernet", supernet, "--data", store, "-o", temp.File("s"), "--method", "list",
-            "--archs", Repository.CriteoFull, "--spaces", Repository.Spaces, "--json"]);
+            "--archs", Repository.CriteoFull, "--spaces", Repository.Spaces, "--json", "--finetune-steps", "7"]);
 
         Assert.True(exit == 0, error);
         Assert.Equal(1, JsonNode.Parse(output)!["candidates"]!.GetValue<int>());
         var entry = JsonNode.Parse(File.ReadLines(temp.File("s/journal.jsonl")).Single())!;
         Assert.Equal(1.4662, entry["mflops"]!.GetValue<double>(), 4);
+        Assert.Equal(7, JsonNode.Parse(File.ReadAllText(temp.File("s/settings.json")))!["fineTune"]!["steps"]!.GetValue<int>());
     }
 
     [Fact]

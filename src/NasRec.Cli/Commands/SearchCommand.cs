@@ -60,10 +60,14 @@ internal static class SearchCommand
         var tournament = Number("--tournament", "Evolution: members drawn per tournament; the best becomes the parent", defaults.Tournament);
         var children = Number("--children", "Evolution: children per generation, mutated from one parent", defaults.Children);
         var generations = Number("--generations", "Evolution: generations", defaults.Generations);
-        var keep = Number("--history-per-generation", "Evolution: the best children of each generation kept in the history", defaults.HistoryPerGeneration);
+        var keep = new Option<int?>("--history-per-generation")
+        {
+            Description = $"Evolution: the best children of each generation kept in the history (default {defaults.HistoryPerGeneration}, at most --children)",
+        };
         var budget = new Option<int?>("--budget") { Description = "Random search: architectures drawn (default: as many as the evolution evaluates, population + generations × children)" };
         var topK = Number("--top-k", "Random and list search: the best kept in the history", defaults.TopK);
         var archs = new Option<string[]>("--archs") { HelpName = "dir|file", Description = "List search: .arch.yaml files, or folders of them (in name order)", AllowMultipleArgumentsPerToken = true };
+        var maxRejected = Number("--max-rejected-draws", "Draws in a row that may be already visited or over the budget before the search gives up", defaults.MaxRejectedDraws);
         var seed = new Option<int>("--seed") { Description = "Seed of every draw of the search (and of the evaluators' randomness)" };
         var maxMflops = new Option<double?>("--max-mflops") { Description = "Never evaluate an architecture above this many MFLOPs per sample (layer norm off, fvcore counting)" };
         var maxParams = new Option<long?>("--max-params") { Description = "Never evaluate an architecture with more non-embedding parameters reaching the head" };
@@ -78,6 +82,7 @@ internal static class SearchCommand
         var json = TrainingOptions.Json();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error" };
         var spaces = SpacesFolder.CreateOption();
+        var fineTune = new FineTuneOptions();
 
         var command = new Command("search",
             "Searches architectures over a trained supernet: each candidate inherits the supernet's weights with its path frozen, only the " +
@@ -85,9 +90,10 @@ internal static class SearchCommand
             "settings.json, journal.jsonl (one line per evaluated candidate, flushed) and summary.json (best, Pareto front, history). " +
             "Ctrl+C or a kill stops it; --resume continues it to exactly the result of an uninterrupted run.")
         {
-            supernet, data, output, resume, method, population, tournament, children, generations, keep, budget, topK, archs, seed, maxMflops,
+            supernet, data, output, resume, method, population, tournament, children, generations, keep, budget, topK, archs, maxRejected, seed, maxMflops,
             maxParams, objective, workers, device, threads, json, quiet, spaces,
         };
+        fineTune.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
@@ -102,14 +108,16 @@ internal static class SearchCommand
 
             var methodValue = Parse(Methods, r.GetValue(method)!);
             var settings = new SearchSettings(
-                methodValue, r.GetValue(population), r.GetValue(tournament), r.GetValue(children), r.GetValue(generations), r.GetValue(keep),
+                methodValue, r.GetValue(population), r.GetValue(tournament), r.GetValue(children), r.GetValue(generations),
+                r.GetValue(keep) ?? Math.Min(defaults.HistoryPerGeneration, r.GetValue(children)),
                 Budget: r.GetValue(budget) ?? r.GetValue(population) + r.GetValue(generations) * r.GetValue(children),
                 TopK: r.GetValue(topK),
                 Seed: r.GetValue(seed),
                 MaxMegaFlops: r.GetValue(maxMflops),
                 MaxParameters: r.GetValue(maxParams),
                 Objective: Parse(Objectives, r.GetValue(objective)!),
-                Architectures: methodValue == SearchMethod.List ? ArchitectureFiles(r.GetValue(archs)) : null);
+                Architectures: methodValue == SearchMethod.List ? ArchitectureFiles(r.GetValue(archs)) : null,
+                MaxRejectedDraws: r.GetValue(maxRejected));
             Guard(settings.Validate);
             var supernetPath = r.GetValue(supernet) ?? throw new CommandException("--supernet is required (or --resume <search dir>)");
             if (!File.Exists(supernetPath) && !Directory.Exists(supernetPath)) throw new CommandException($"--supernet: {supernetPath} does not exist");
@@ -124,7 +132,7 @@ internal static class SearchCommand
                 ["supernet"] = Path.GetFullPath(supernetPath),
                 ["data"] = store.FullName,
                 ["spaces"] = spacesFolder,
-                ["fineTune"] = JsonSerializer.SerializeToNode(new FineTuneSettings(), JsonOutput),
+                ["fineTune"] = JsonSerializer.SerializeToNode(fineTune.Settings(r), JsonOutput),
                 ["version"] = typeof(SearchCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             });
             return Search(openEvaluation, newFolder, record, resume: false, r.GetValue(workers), targetDevice, r.GetValue(json), stdout, progress);
