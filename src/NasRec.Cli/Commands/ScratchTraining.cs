@@ -37,7 +37,8 @@ internal static class ScratchTraining
         var model = TrainingModel.Build(candidate.Resolved.Source, device);
         using var module = model.Module;
         using var store = TrainingOptions.OpenStore(storeDirectory, model.Dataset);
-        var data = StoreTrainingData.Create(store, settings.BatchSize, model.TableSizes, reference: false, settings.Shuffle, settings.Seed);
+        // Ranked on val only: the test split is left for the winner's final training.
+        var data = StoreTrainingData.Create(store, settings.BatchSize, model.TableSizes, reference: false, settings.Shuffle, settings.Seed) with { Test = null };
         using var run = new RunFolder(folder);
         using var trainer = new Trainer(module, candidate.Resolved.Source, settings, data, run, device);
         try
