@@ -29,6 +29,8 @@ public static class NasRecCommand
             ExportCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),
+            ReportCommand.Create(),
+            QuickstartCommand.Create(),
         };
     }
 }

@@ -13,9 +13,17 @@ internal static class DotnetCli
     public static string Configuration { get; } = typeof(DotnetCli).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
 
-    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+    /// <summary>The version every project of the repository has (Directory.Build.props).</summary>
+    public static string Version { get; } = typeof(DotnetCli).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Version").Value!;
+
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments) =>
+        RunProgram(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs <paramref name="program"/> as <see cref="Run"/> runs dotnet.</summary>
+    public static (int ExitCode, string Output) RunProgram(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

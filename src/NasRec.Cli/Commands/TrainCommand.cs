@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Dsl.Model;
+using NasRec.Models;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Store;
 using NasRec.Runtime.Optim;
 using NasRec.Runtime.Training;
 using static TorchSharp.torch;
@@ -17,7 +19,12 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var arch = new Option<FileInfo>("--arch") { HelpName = "file.arch.yaml", Description = "The architecture to train (required unless --resume)" }.AcceptExistingOnly();
+        var arch = new Option<FileInfo>("--arch") { HelpName = "file.arch.yaml", Description = "The architecture to train (required unless --baseline or --resume)" }.AcceptExistingOnly();
+        var baseline = new Option<string>("--baseline")
+        {
+            Description = "Train a baseline instead of an architecture: logistic (a weight per dense feature and per categorical id, plus a bias) " +
+                "over the store's dataset, with the same step and data path",
+        }.AcceptOnlyFromAmong("logistic");
         var data = TrainingOptions.Data();
         var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "run dir", Description = "The run folder (default: runs/<architecture>-<time>)" };
         var resume = new Option<DirectoryInfo>("--resume") { HelpName = "run dir", Description = "Continue the run in this folder from its last.ckpt, with its settings" }.AcceptExistingOnly();
@@ -49,7 +56,7 @@ internal static class TrainCommand
             "store, validates, keeps the best checkpoint and reports its test metrics. The run folder holds settings.json, metrics.jsonl, " +
             "TensorBoard events, last.ckpt (resumable), best.ckpt and summary.json. Ctrl+C saves last.ckpt and stops.")
         {
-            arch, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
+            arch, baseline, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
             device, threads, json, spaces,
         };
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
@@ -61,9 +68,11 @@ internal static class TrainCommand
                 var header = Checkpoint.ReadHeader(Path.Combine(resumeFolder.FullName, "last.ckpt"));
                 return Train(header.Model, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, stderr);
             }
-            var archFile = r.GetValue(arch) ?? throw new CommandException("--arch is required (or --resume <run dir>)");
-            var (architecture, space, dataset, source) = LoadSource(archFile, SpacesFolder.Resolve(r.GetValue(spaces), archFile.FullName), r.GetValue(tables) == "search-cap");
-            var defaults = RecipeDefaults.For(dataset.Name, space.Name);
+            bool searchCap = r.GetValue(tables) == "search-cap";
+            var (name, defaults, source) = r.GetValue(baseline) is not null
+                ? LogisticBaseline(r.GetRequiredValue(data), searchCap)
+                : ArchitectureSource(r.GetValue(arch) ?? throw new CommandException("--arch is required (or --baseline logistic, or --resume <run dir>)"),
+                    r.GetValue(spaces), searchCap);
             bool reference = r.GetValue(recipe) == "reference";
             var settings = new TrainingSettings(
                 BatchSize: r.GetValue(batch) ?? defaults.BatchSize,
@@ -79,7 +88,7 @@ internal static class TrainCommand
                 Seed: r.GetValue(seed),
                 WeightDecay: r.GetValue(wd));
             if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch and --epochs must be at least 1");
-            var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{architecture.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+            var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, stderr);
         }));
         return command;
@@ -143,6 +152,22 @@ internal static class TrainCommand
         ["checkpoint"] = result.Checkpoint,
     };
 
+    /// <summary>An architecture's name, recipe defaults (spec §5.2) and model source.</summary>
+    private static (string Name, (int BatchSize, double LearningRate) Defaults, ModelSource Source) ArchitectureSource(FileInfo file, DirectoryInfo? spaces, bool searchCap)
+    {
+        var (architecture, space, dataset, source) = LoadSource(file, SpacesFolder.Resolve(spaces, file.FullName), searchCap);
+        return (architecture.Name, RecipeDefaults.For(dataset.Name, space.Name), source);
+    }
+
+    /// <summary>The logistic baseline over the store's dataset, with NASRec-Small's recipe (the lower of the two rates).</summary>
+    private static (string Name, (int BatchSize, double LearningRate) Defaults, ModelSource Source) LogisticBaseline(DirectoryInfo store, bool searchCap)
+    {
+        var datasetYaml = File.ReadAllText(Path.Combine(store.FullName, StoreFiles.Dataset));
+        var dataset = new LogisticSource(datasetYaml, null).Resolve();
+        return ("logistic", RecipeDefaults.For(dataset.Name, NasRecSmallSpace.Definition.Name), new LogisticSource(datasetYaml, searchCap ? dataset.SearchTableCap : null));
+    }
+
+    /// <summary>The architecture file with its space and dataset from the spaces folder, as a self-contained model source.</summary>
     private static (Architecture, SearchSpace, DatasetSchema, SubnetSource) LoadSource(FileInfo file, string spacesFolder, bool searchCap)
     {
         var resolved = ArchitectureSources.Load(file.FullName, File.ReadAllText(file.FullName), spacesFolder, searchCap);

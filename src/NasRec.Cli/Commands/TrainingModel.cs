@@ -1,5 +1,6 @@
 using NasRec.Dsl.Model;
 using NasRec.Models;
+using NasRec.Runtime.Baselines;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Subnets;
 using TorchSharp;
@@ -9,7 +10,8 @@ namespace NasRec.Cli.Commands;
 
 /// <summary>
 /// Builds the model of an architecture for training or evaluation: the class compiled into NasRec.Models when the
-/// architecture, its space and its dataset are the ones it was generated from, else the interpreted <see cref="Subnet"/>.
+/// architecture, its space and its dataset are the ones it was generated from, else the interpreted <see cref="Subnet"/>;
+/// or the logistic-regression baseline.
 /// </summary>
 internal sealed record TrainingModel(nn.Module<Tensor, Tensor, Tensor> Module, string Kind, DatasetSchema Dataset, long? TableCap, IReadOnlyList<long> TableSizes)
 {
@@ -27,6 +29,13 @@ internal sealed record TrainingModel(nn.Module<Tensor, Tensor, Tensor> Module, s
     /// <exception cref="CommandException">The source is a supernet's.</exception>
     public static TrainingModel Build(ModelSource source, Device device)
     {
+        if (source is LogisticSource logistic)
+        {
+            var schema = logistic.Resolve();
+            var baseline = new LogisticRegression(schema, logistic.TableCap);
+            baseline.to(device);
+            return new TrainingModel(baseline, "logistic-regression baseline", schema, logistic.TableCap, schema.TableSizes(logistic.TableCap).ToList());
+        }
         if (source is not SubnetSource subnet)
             throw new CommandException("the checkpoint holds a supernet, not a subnet (nasrec supernet train writes it; nasrec search reads it)");
         var (architecture, space, dataset) = subnet.Resolve();

@@ -19,11 +19,13 @@ public sealed record CheckpointHeader(
 
 /// <summary>
 /// The model a run trains, as the YAML documents that rebuild it anywhere (the checkpoint header and settings.json
-/// carry it): a subnet (<see cref="SubnetSource"/>) or a supernet (<see cref="SupernetSource"/>). Serialized with a <c>kind</c> discriminator.
+/// carry it): a subnet (<see cref="SubnetSource"/>), a supernet (<see cref="SupernetSource"/>) or the logistic-regression
+/// baseline (<see cref="LogisticSource"/>). Serialized with a <c>kind</c> discriminator.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(SubnetSource), "subnet")]
 [JsonDerivedType(typeof(SupernetSource), "supernet")]
+[JsonDerivedType(typeof(LogisticSource), "logistic")]
 public abstract record ModelSource
 {
     /// <summary>Parses and validates <paramref name="documents"/> (file names and texts) as one workspace.</summary>
@@ -73,4 +75,14 @@ public sealed record SupernetSource(string SpaceYaml, string DatasetYaml, Supern
             throw new InvalidDataException("The checkpoint's model documents do not hold a search space and a dataset.");
         return (space, dataset);
     }
+}
+
+/// <summary>The logistic-regression baseline (<see cref="Baselines.LogisticRegression"/>) over a dataset, its tables capped (null: full).</summary>
+public sealed record LogisticSource(string DatasetYaml, long? TableCap) : ModelSource
+{
+    /// <summary>Parses and validates the dataset document.</summary>
+    /// <exception cref="InvalidDataException">It is not one valid dataset.</exception>
+    public DatasetSchema Resolve() =>
+        Load("dataset", ("checkpoint.dataset.yaml", DatasetYaml)).Files.Select(file => file.Document).OfType<DatasetSchema>().SingleOrDefault()
+        ?? throw new InvalidDataException("The checkpoint's model document is not a dataset.");
 }

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NasRec.Cli.Commands;
+using NasRec.Cli.Reports;
+using NasRec.Dsl.Writing;
+using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Preparation;
+using NasRec.Runtime.Data.Synthetic;
+using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Search;
+using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace NasRec.Cli.Quickstart;
+
+/// <summary>A model trained from scratch on the quickstart's train split and tested on its test split.</summary>
+/// <param name="Mflops">FLOPs per sample in millions; null for the logistic baseline.</param>
+internal sealed record TestedModel(string Label, string RunFolder, BinaryMetrics Test, double? Mflops);
+
+/// <summary>What a quickstart found, and what it is measured against.</summary>
+/// <param name="Found">The search's best architecture, retrained and tested.</param>
+/// <param name="RandomBest">The best architecture of the search's initial random population, retrained the same way.</param>
+/// <param name="RandomMedian">The median one of that population (by validation logloss during the search), likewise.</param>
+internal sealed record QuickstartResult(
+    TestedModel Found, TestedModel RandomBest, TestedModel RandomMedian, TestedModel Logistic, SyntheticStats Data,
+    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir);
+
+/// <summary>
+/// The whole flow on built-in synthetic data, through the runtime's APIs: generate and prepare the data, train a
+/// NASRec-Small supernet, search it by regularized evolution, export the best architecture, retrain it and two
+/// architectures of the initial random population from scratch, train the logistic-regression baseline, test them
+/// all, and write the report folder. Every step writes its own folder under the output, as its command would.
+/// </summary>
+internal sealed class QuickstartFlow(QuickstartSettings settings, string output, Device device, TextWriter log)
+{
+    private readonly QuickstartDocuments documents = QuickstartDocuments.Load();
+
+    private string StoreFolder => Path.Combine(output, "store");
+
+    public QuickstartResult Run(CancellationToken cancel)
+    {
+        var data = Data(cancel);
+        var supernet = Supernet(cancel);
+        var (search, searchFolder) = Search(supernet, cancel);
+
+        var best = search.Best;
+        var initial = search.Candidates.Where(c => c.Candidate.Generation < 0).OrderBy(Ranking.Loss).ThenBy(c => c.Candidate.Index).ToList();
+        var archPath = Path.Combine(output, "found.arch.yaml");
+        File.WriteAllText(archPath, Yaml(best));
+        Step($"Exported the best architecture (validation logloss {best.ValLogloss:F5}, {best.Candidate.MegaFlops:F4} MFLOPs) to {archPath}");
+
+        var found = Retrain("found", best, cancel);
+        var randomBest = ReferenceEquals(initial[0], best) ? found with { Label = "random-best" } : Retrain("random-best", initial[0], cancel);
+        var randomMedian = Retrain("random-median", initial[(initial.Count - 1) / 2], cancel);
+        var logistic = Train("logistic", new LogisticSource(documents.DatasetYaml, null), null, cancel);
+
+        var result = new QuickstartResult(found, randomBest, randomMedian, logistic, data, best.ValLogloss, search.InitialMedianValLogloss, archPath,
+            Path.Combine(output, "report"));
+        Step("Writing the report");
+        SearchReport.Write(new SearchReportInputs(searchFolder, supernet, found.RunFolder, null), result.ReportDir, QuickstartTable.Markdown(result));
+        return result;
+    }
+
+    private SyntheticStats Data(CancellationToken cancel)
+    {
+        Step($"Generating {settings.Rows:N0} synthetic rows (seed {settings.Seed}) and preparing the store");
+        var folder = Directory.CreateDirectory(Path.Combine(output, "data")).FullName;
+        var tsv = Path.Combine(folder, "synthetic.tsv");
+        var generator = new SyntheticCtrModel(settings.Seed, documents.Dataset.TableSizes(null).ToList(), tableCap: null);
+        var stats = SyntheticFile.Write(generator, settings.Rows, tsv, SyntheticFormat.Tsv);
+        new DataPreparer(documents.Dataset, documents.DatasetYaml, new PrepareOptions()).Prepare(tsv, StoreFolder, cancel);
+        return stats;
+    }
+
+    /// <returns>The supernet's run folder.</returns>
+    private string Supernet(CancellationToken cancel)
+    {
+        var (batchSize, learningRate) = RecipeDefaults.ForSupernet(documents.Dataset.Name);
+        using var store = DataStore.Open(StoreFolder);
+        var data = StoreTrainingData.Create(store, batchSize, documents.Dataset.TableSizes(null).ToList(), reference: false, shuffle: true, settings.Seed);
+        long steps = settings.Epochs * data.BatchesPerEpoch;
+        // The space's warm-up (15,000 forwards) is longer than this whole run, and full paths are its costliest steps:
+        // the first tenth of the run decays them.
+        var source = new SupernetSource(documents.SpaceYaml, documents.DatasetYaml, new SupernetOptions(TableCap: null),
+            documents.Space.Sampling with { WarmupSteps = (int)(steps / 10) });
+        using var run = new RunFolder(Path.Combine(output, "supernet"));
+        Step($"Training the NASRec-Small supernet: {steps:N0} steps of {batchSize} rows into {run.Directory}");
+        using var training = new SupernetTraining(source, Settings(batchSize, learningRate, steps) with { KeepBest = false }, data, run, device,
+            new FinalEvaluation(Architectures: 0));
+        var result = TrainingProgressView.Show(log, training.TotalSteps, progress => training.Run(resume: false, progress, cancel: cancel));
+        if (result.Training.Interrupted) throw new OperationCanceledException(cancel);
+        Step($"Supernet: validation logloss with sampled paths {result.Sampled!.Logloss:F5}");
+        return run.Directory;
+    }
+
+    private (SearchResult Result, string Folder) Search(string supernetRun, CancellationToken cancel)
+    {
+        var folder = new SearchFolder(Path.Combine(output, "search"));
+        var search = new SearchSettings(Population: settings.Population, Tournament: settings.Tournament, Children: settings.Children,
+            Generations: settings.Generations, HistoryPerGeneration: Math.Min(2, settings.Children), Seed: settings.Seed);
+        var fineTune = new FineTuneSettings(Steps: settings.FineTuneSteps, ValidationRows: settings.ValidationRows);
+        var json = SearchFolder.SettingsJson(search, new JsonObject
+        {
+            ["supernet"] = supernetRun, ["data"] = StoreFolder, ["fineTune"] = JsonSerializer.SerializeToNode(fineTune, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        });
+        folder.WriteSettings(json);
+        Step($"Searching: {search.TotalCandidates} candidates, each inheriting the supernet's weights with {fineTune.Steps} head fine-tuning steps");
+        using var store = DataStore.Open(StoreFolder);
+        using var evaluation = SupernetEvaluation.Open(supernetRun, store, fineTune, device);
+        var result = SearchProgressView.Show(log, search.TotalCandidates, progress => ArchitectureSearch.Run(documents.Space, documents.Dataset, search, [],
+            new SearchExecution(folder.JournalFile, Resume: false, evaluation.CreateEvaluator, Progress: progress), cancel));
+        folder.WriteSummary(result, json);
+        Step(string.Create(CultureInfo.InvariantCulture,
+            $"Search: best validation logloss {result.Best.ValLogloss:F5}; median of the initial random population {result.InitialMedianValLogloss:F5}"));
+        return (result, folder.Directory);
+    }
+
+    private TestedModel Retrain(string label, EvaluatedCandidate candidate, CancellationToken cancel) =>
+        Train(label, new SubnetSource(Yaml(candidate), documents.SpaceYaml, documents.DatasetYaml, null), candidate.Candidate.MegaFlops, cancel);
+
+    /// <summary>Trains a model from scratch on train with validation (the best checkpoint kept) and tests it, as <c>nasrec train</c>.</summary>
+    private TestedModel Train(string label, ModelSource source, double? mflops, CancellationToken cancel)
+    {
+        manual_seed(settings.Seed);
+        var model = TrainingModel.Build(source, device);
+        using var module = model.Module;
+        var (batchSize, learningRate) = RecipeDefaults.For(documents.Dataset.Name, documents.Space.Name);
+        using var store = DataStore.Open(StoreFolder);
+        var data = StoreTrainingData.Create(store, batchSize, model.TableSizes, reference: false, shuffle: true, settings.Seed);
+        using var run = new RunFolder(Path.Combine(output, "train", label));
+        Step($"Training {label} ({model.Kind}) from scratch into {run.Directory}");
+        using var trainer = new Trainer(module, source, Settings(batchSize, learningRate, settings.Epochs * data.BatchesPerEpoch), data, run, device);
+        var result = TrainingProgressView.Show(log, trainer.TotalSteps, progress => trainer.Run(resume: false, progress, cancel));
+        if (result.Interrupted) throw new OperationCanceledException(cancel);
+        Step($"{label}: test {TrainingOptions.Describe(result.Test!)}");
+        return new TestedModel(label, run.Directory, result.Test!, mflops);
+    }
+
+    /// <summary>Five validations and about fifty points of the training curve per run, a checkpoint only at the end.</summary>
+    private TrainingSettings Settings(int batchSize, double learningRate, long steps) => new(
+        batchSize, learningRate, Epochs: settings.Epochs, EvaluateEvery: Math.Max(1, steps / 5), CheckpointEvery: 0, Seed: settings.Seed,
+        LogEvery: (int)Math.Max(1, steps / 50));
+
+    private static string Yaml(EvaluatedCandidate candidate) => ArchitectureWriter.Write(candidate.Candidate.Architecture, SearchJournal.SchemaPath);
+
+    private void Step(string message) => log.WriteLine(message);
+}
