@@ -39,6 +39,7 @@ internal sealed class ConsumerProject
             """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), $$"""
             using System.Globalization;
+            using Consumer;
             using TorchSharp;
             using static TorchSharp.torch;
 
