@@ -8,13 +8,13 @@ internal static class NasrecCli
     /// <summary>The command's assembly, built before the tests run (the test project references its project).</summary>
     private static readonly string Assembly = Path.Combine(DotnetCli.RepoRoot, "src", "NasRec.Cli", "bin", DotnetCli.Configuration, "net10.0", "nasrec.dll");
 
-    public static (int ExitCode, string Output) Run(params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
     {
         using var process = Start(arguments);
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        return (process.ExitCode, output, error.Result);
     }
 
     /// <summary>Starts the command; the caller drains or ignores its redirected output and disposes the process.</summary>

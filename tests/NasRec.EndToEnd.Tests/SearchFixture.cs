@@ -65,9 +65,10 @@ public sealed class SearchFixture : IDisposable
         return store;
     }
 
-    public static string Succeed((int ExitCode, string Output) run)
+    /// <summary>Asserts that the command succeeded and returns its standard output.</summary>
+    public static string Succeed((int ExitCode, string Output, string Error) run)
     {
-        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
         return run.Output;
     }
 }
