@@ -1,0 +1,53 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasRec.Runtime.Tensors;
+
+/// <summary>
+/// Gradients of the blocks of weight matrices a step reads, instead of the whole weights. A linear layer over
+/// zero-padded inputs multiplies only some column ranges of its weight, but the gradient of a view of a parameter is
+/// a tensor the size of the parameter, mostly zeros, which backward fills and clipping and the optimizer then read
+/// in full. Here each block read is a leaf view of the weight with a gradient of its own, and the optimizer updates
+/// the weight through it. A zero gradient leaves Adagrad's accumulator and weight unchanged, so the result is the same.
+/// Blocks must not overlap until <see cref="Release"/> (one forward per optimizer step).
+/// </summary>
+public sealed class GradientSlices
+{
+    private readonly List<GradientSlice> slices = new();
+
+    /// <summary>The blocks read since the last <see cref="Release"/>, with their leaves.</summary>
+    public IReadOnlyList<GradientSlice> Slices => slices;
+
+    /// <summary>Columns <c>[start, start + length)</c> of the first <paramref name="rows"/> rows of <paramref name="weight"/>, as a leaf view.</summary>
+    public Tensor Columns(Parameter weight, long rows, long start, long length)
+    {
+        if (slices.Any(s => s.Weight.Handle == weight.Handle && s.Start < start + length && start < s.Start + s.Leaf.shape[1]))
+            throw new InvalidOperationException("A weight block was read twice before the optimizer step: gradient slices need one forward per step.");
+        Tensor leaf;
+        using (no_grad()) leaf = weight.detach().narrow(0, 0, rows).narrow(1, start, length);
+        leaf.requires_grad_(true);
+        slices.Add(new GradientSlice(weight, start, leaf.DetachFromDisposeScope()));
+        return leaf;
+    }
+
+    /// <summary>Drops the leaves and their gradients once the step that needed them is done.</summary>
+    public void Release()
+    {
+        foreach (var slice in slices) slice.Leaf.Dispose();
+        slices.Clear();
+    }
+}
+
+/// <summary>A block of <paramref name="Weight"/>: its first <c>Leaf.shape[0]</c> rows, columns from <paramref name="Start"/>.</summary>
+public sealed record GradientSlice(Parameter Weight, long Start, Tensor Leaf)
+{
+    /// <summary>The same block of <paramref name="tensor"/> (the weight itself, or a tensor of its shape).</summary>
+    public Tensor Of(Tensor tensor) => tensor.narrow(0, 0, Leaf.shape[0]).narrow(1, Start, Leaf.shape[1]);
+}
+
+/// <summary>A model whose linear layers can take their gradients as <see cref="GradientSlices"/>.</summary>
+public interface IGradientSlicing
+{
+    /// <summary>Set by the optimizer, which then updates the sliced weights; null: whole-weight gradients.</summary>
+    GradientSlices? GradientSlices { get; set; }
+}
