@@ -86,7 +86,7 @@ public sealed class ZeroPadded
     /// side by side times those columns gathered, one matrix product (one product per part would cost a
     /// full-size weight gradient per part in backward).
     /// </summary>
-    public Tensor Linear(Tensor weight, Tensor? bias)
+    private Tensor Linear(Tensor weight, Tensor? bias)
     {
         switch (Parts.Count)
         {
@@ -103,18 +103,21 @@ public sealed class ZeroPadded
         }
     }
 
-    public Tensor Linear(Linear linear) => Linear(linear, linear.weight!.shape[0]);
+    public Tensor Linear(Linear linear) => Linear(linear, 0, linear.weight!.shape[0]);
+
+    /// <summary>The first <paramref name="outputs"/> outputs of <paramref name="linear"/> only.</summary>
+    public Tensor Linear(Linear linear, long outputs) => Linear(linear, 0, outputs);
 
     /// <summary>
-    /// The first <paramref name="outputs"/> outputs of <paramref name="linear"/> only. When recording with
+    /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <paramref name="linear"/> only. When recording with
     /// <see cref="Slices"/>, the weight's gradient comes as one block per stretch of columns the parts cover.
     /// </summary>
-    public Tensor Linear(Linear linear, long outputs)
+    public Tensor Linear(Linear linear, long firstOutput, long outputs)
     {
         var weight = linear.weight!;
-        var bias = linear.bias?.narrow(0, 0, outputs);
-        if (Slices is null || Parts.Count == 0 || !weight.requires_grad || !is_grad_enabled()) return Linear(weight.narrow(0, 0, outputs), bias);
-        var blocks = CoveredColumns().Select(c => (c.Start, Columns: Slices.Columns(weight, outputs, c.Start, c.Length))).ToList();
+        var bias = linear.bias?.narrow(0, firstOutput, outputs);
+        if (Slices is null || Parts.Count == 0 || !weight.requires_grad || !is_grad_enabled()) return Linear(weight.narrow(0, firstOutput, outputs), bias);
+        var blocks = CoveredColumns().Select(c => (c.Start, Columns: Slices.Block(weight, firstOutput, outputs, c.Start, c.Length))).ToList();
         Tensor Columns(ZeroPaddedPart part)
         {
             var (start, columns) = blocks.Last(b => b.Start <= part.Offset);

@@ -88,7 +88,7 @@ public sealed class RowSparseAdagrad : IDisposable
         }
         foreach (var slice in slicings.SelectMany(s => s.Slices))
         {
-            var gradient = slice.Leaf.grad;
+            var gradient = slice.Leaf!.grad;
             if (gradient is null) continue;
             using var accumulator = slice.Of(accumulators[slice.Weight.Handle]);
             using var weight = slice.Of(slice.Weight);
@@ -142,7 +142,7 @@ public sealed class RowSparseAdagrad : IDisposable
         }
         foreach (var slice in slicings.SelectMany(s => s.Slices))
         {
-            var gradient = slice.Leaf.grad;
+            var gradient = slice.Leaf!.grad;
             if (gradient is not null) yield return gradient;
         }
     }

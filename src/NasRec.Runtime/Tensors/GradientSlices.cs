@@ -18,31 +18,39 @@ public sealed class GradientSlices
     /// <summary>The blocks read since the last <see cref="Release"/>, with their leaves.</summary>
     public IReadOnlyList<GradientSlice> Slices => slices;
 
-    /// <summary>Columns <c>[start, start + length)</c> of the first <paramref name="rows"/> rows of <paramref name="weight"/>, as a leaf view.</summary>
-    public Tensor Columns(Parameter weight, long rows, long start, long length)
+    /// <summary>
+    /// Rows <c>[firstRow, firstRow + rows)</c> and columns <c>[firstColumn, firstColumn + columns)</c> of
+    /// <paramref name="weight"/>, as a leaf view.
+    /// </summary>
+    public Tensor Block(Parameter weight, long firstRow, long rows, long firstColumn, long columns)
     {
-        if (slices.Any(s => s.Weight.Handle == weight.Handle && s.Start < start + length && start < s.Start + s.Leaf.shape[1]))
+        var block = new GradientSlice(weight, firstRow, rows, firstColumn, columns);
+        if (slices.Any(s => s.Overlaps(block)))
             throw new InvalidOperationException("A weight block was read twice before the optimizer step: gradient slices need one forward per step.");
         Tensor leaf;
-        using (no_grad()) leaf = weight.detach().narrow(0, 0, rows).narrow(1, start, length);
+        using (no_grad()) leaf = block.Of(weight.detach());
         leaf.requires_grad_(true);
-        slices.Add(new GradientSlice(weight, start, leaf.DetachFromDisposeScope()));
+        slices.Add(block with { Leaf = leaf.DetachFromDisposeScope() });
         return leaf;
     }
 
     /// <summary>Drops the leaves and their gradients once the step that needed them is done.</summary>
     public void Release()
     {
-        foreach (var slice in slices) slice.Leaf.Dispose();
+        foreach (var slice in slices) slice.Leaf!.Dispose();
         slices.Clear();
     }
 }
 
-/// <summary>A block of <paramref name="Weight"/>: its first <c>Leaf.shape[0]</c> rows, columns from <paramref name="Start"/>.</summary>
-public sealed record GradientSlice(Parameter Weight, long Start, Tensor Leaf)
+/// <summary>A block of <paramref name="Weight"/> and its leaf view (null until read).</summary>
+public sealed record GradientSlice(Parameter Weight, long FirstRow, long Rows, long FirstColumn, long Columns, Tensor? Leaf = null)
 {
     /// <summary>The same block of <paramref name="tensor"/> (the weight itself, or a tensor of its shape).</summary>
-    public Tensor Of(Tensor tensor) => tensor.narrow(0, 0, Leaf.shape[0]).narrow(1, Start, Leaf.shape[1]);
+    public Tensor Of(Tensor tensor) => tensor.narrow(0, FirstRow, Rows).narrow(1, FirstColumn, Columns);
+
+    public bool Overlaps(GradientSlice other) => other.Weight.Handle == Weight.Handle
+        && FirstRow < other.FirstRow + other.Rows && other.FirstRow < FirstRow + Rows
+        && FirstColumn < other.FirstColumn + other.Columns && other.FirstColumn < FirstColumn + Columns;
 }
 
 /// <summary>A model whose linear layers can take their gradients as <see cref="GradientSlices"/>.</summary>

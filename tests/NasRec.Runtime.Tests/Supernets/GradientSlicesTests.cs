@@ -48,9 +48,10 @@ public sealed class GradientSlicesTests
     {
         var slices = new GradientSlices();
         using var linear = nn.Linear(8, 4);
-        slices.Columns(linear.weight!, 4, 2, 3);
-        slices.Columns(linear.weight!, 4, 5, 3);
-        Assert.Throws<InvalidOperationException>(() => slices.Columns(linear.weight!, 2, 4, 2));
+        slices.Block(linear.weight!, 0, 4, 2, 3);
+        slices.Block(linear.weight!, 0, 2, 5, 3);
+        slices.Block(linear.weight!, 2, 2, 5, 3);
+        Assert.Throws<InvalidOperationException>(() => slices.Block(linear.weight!, 1, 2, 4, 2));
         slices.Release();
         Assert.Empty(slices.Slices);
     }
