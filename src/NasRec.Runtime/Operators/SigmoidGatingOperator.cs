@@ -50,7 +50,7 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
         var products = inputs.Right.Parts.Select(part =>
         {
             long units = part.Value.shape[^1];
-            var gates = sigmoid(inputs.Left.Linear(gate.weight!.narrow(0, part.Offset, units), gate.bias!.narrow(0, part.Offset, units)));
+            var gates = sigmoid(inputs.Left.Linear(gate, part.Offset, units));
             return part with { Value = gates * part.Value };
         }).ToList();
         var gated = inputs.Right.With(products, paddedWidth);

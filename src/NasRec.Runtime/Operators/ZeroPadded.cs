@@ -17,7 +17,8 @@ public sealed class ZeroPadded
 
     /// <param name="leadingShape">Every axis but the last (<c>[B]</c> or <c>[B, E]</c>).</param>
     /// <param name="size">The length of the last axis, zeros included.</param>
-    public ZeroPadded(long[] leadingShape, long size, IReadOnlyList<ZeroPaddedPart> parts, ScalarType dtype, Device device)
+    /// <param name="slices">Where linear layers over this tensor take their weights' gradients when recording (null: whole weights).</param>
+    public ZeroPadded(long[] leadingShape, long size, IReadOnlyList<ZeroPaddedPart> parts, ScalarType dtype, Device device, GradientSlices? slices = null)
     {
         foreach (var part in parts)
         {
@@ -29,6 +30,7 @@ public sealed class ZeroPadded
         Parts = parts;
         Dtype = dtype;
         Device = device;
+        Slices = slices;
     }
 
     /// <summary>A tensor with no known zeros.</summary>
@@ -41,6 +43,8 @@ public sealed class ZeroPadded
 
     public Device Device { get; }
 
+    public GradientSlices? Slices { get; }
+
     /// <summary>Every axis but the last.</summary>
     public IReadOnlyList<long> LeadingShape => leadingShape;
 
@@ -50,7 +54,7 @@ public sealed class ZeroPadded
     public IEnumerable<ZeroPaddedPart> Shifted(long offset) => Parts.Select(p => p with { Offset = p.Offset + offset });
 
     /// <summary>Other parts over the same leading shape, in an axis of <paramref name="size"/>.</summary>
-    public ZeroPadded With(IReadOnlyList<ZeroPaddedPart> parts, long size) => new(leadingShape, size, parts, Dtype, Device);
+    public ZeroPadded With(IReadOnlyList<ZeroPaddedPart> parts, long size) => new(leadingShape, size, parts, Dtype, Device, Slices);
 
     /// <summary>The sum of two inputs of one size: their parts together.</summary>
     public ZeroPadded Plus(ZeroPadded other) => With([.. Parts, .. other.Parts], Math.Max(Size, other.Size));
@@ -82,7 +86,7 @@ public sealed class ZeroPadded
     /// side by side times those columns gathered, one matrix product (one product per part would cost a
     /// full-size weight gradient per part in backward).
     /// </summary>
-    public Tensor Linear(Tensor weight, Tensor? bias)
+    private Tensor Linear(Tensor weight, Tensor? bias)
     {
         switch (Parts.Count)
         {
@@ -99,10 +103,46 @@ public sealed class ZeroPadded
         }
     }
 
-    public Tensor Linear(Linear linear) => Linear(linear.weight!, linear.bias);
+    public Tensor Linear(Linear linear) => Linear(linear, 0, linear.weight!.shape[0]);
 
     /// <summary>The first <paramref name="outputs"/> outputs of <paramref name="linear"/> only.</summary>
-    public Tensor Linear(Linear linear, long outputs) => Linear(linear.weight!.narrow(0, 0, outputs), linear.bias?.narrow(0, 0, outputs));
+    public Tensor Linear(Linear linear, long outputs) => Linear(linear, 0, outputs);
+
+    /// <summary>
+    /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <paramref name="linear"/> only. When recording with
+    /// <see cref="Slices"/>, the weight's gradient comes as one block per stretch of columns the parts cover.
+    /// </summary>
+    public Tensor Linear(Linear linear, long firstOutput, long outputs)
+    {
+        var weight = linear.weight!;
+        var bias = linear.bias?.narrow(0, firstOutput, outputs);
+        if (Slices is null || Parts.Count == 0 || !weight.requires_grad || !is_grad_enabled()) return Linear(weight.narrow(0, firstOutput, outputs), bias);
+        var blocks = CoveredColumns().Select(c => (c.Start, Columns: Slices.Block(weight, firstOutput, outputs, c.Start, c.Length))).ToList();
+        Tensor Columns(ZeroPaddedPart part)
+        {
+            var (start, columns) = blocks.Last(b => b.Start <= part.Offset);
+            return columns.narrow(1, part.Offset - start, part.Value.shape[^1]);
+        }
+        if (Parts is [var only]) return nn.functional.linear(only.Value, Columns(only), bias);
+        return nn.functional.linear(cat(Parts.Select(p => p.Value).ToArray(), -1), cat(Parts.Select(Columns).ToArray(), 1), bias);
+    }
+
+    /// <summary>The stretches of the last axis the parts cover, overlapping and touching parts merged, in order.</summary>
+    private List<(long Start, long Length)> CoveredColumns()
+    {
+        var covered = new List<(long Start, long Length)>();
+        foreach (var part in Parts.OrderBy(p => p.Offset))
+        {
+            long end = part.Offset + part.Value.shape[^1];
+            if (covered.Count > 0 && part.Offset <= covered[^1].Start + covered[^1].Length)
+            {
+                var last = covered[^1];
+                covered[^1] = (last.Start, Math.Max(last.Length, end - last.Start));
+            }
+            else covered.Add((part.Offset, end - part.Offset));
+        }
+        return covered;
+    }
 
     private Tensor ZeroBlock(long length) => ConstantCache.Zeros([.. leadingShape, length], Dtype, Device);
 }

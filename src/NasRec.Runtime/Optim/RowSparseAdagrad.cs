@@ -1,4 +1,5 @@
 using NasRec.Runtime.Subnets;
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,8 @@ namespace NasRec.Runtime.Optim;
 /// model's parameters, <c>G += g²; θ -= lr · g / (√G + eps)</c>, with global-norm clipping. Its
 /// <see cref="SparseEmbedding"/> tables are updated row-sparsely: only the rows a batch read have their gradient,
 /// accumulator and weight touched. Rows a batch did not read have a zero gradient in the reference's dense update,
-/// which leaves their accumulator and weight unchanged, so the result is the same.
+/// which leaves their accumulator and weight unchanged, so the result is the same. For the same reason the weights of
+/// a model with <see cref="IGradientSlicing"/> (the supernet) are updated through the <see cref="GradientSlices"/> it read.
 /// </summary>
 public sealed class RowSparseAdagrad : IDisposable
 {
@@ -21,6 +23,8 @@ public sealed class RowSparseAdagrad : IDisposable
     private readonly nn.Module model;
     private readonly List<DenseSlot> dense = new();
     private readonly List<TableSlot> tables = new();
+    private readonly List<GradientSlices> slicings = new();
+    private readonly Dictionary<IntPtr, Tensor> accumulators;
 
     public RowSparseAdagrad(nn.Module model)
     {
@@ -38,6 +42,13 @@ public sealed class RowSparseAdagrad : IDisposable
             if (!parameter.requires_grad || tableHandles.Contains(parameter.Handle)) continue;
             dense.Add(new DenseSlot(name, parameter, zeros_like(parameter).DetachFromDisposeScope()));
         }
+        foreach (var module in model.modules().Prepend(model))
+        {
+            if (module is not IGradientSlicing slicing) continue;
+            slicing.GradientSlices = new GradientSlices();
+            slicings.Add(slicing.GradientSlices);
+        }
+        accumulators = dense.ToDictionary(slot => slot.Parameter.Handle, slot => slot.Accumulator);
     }
 
     /// <summary>The accumulators <c>G</c> by parameter name, for checkpoints (live tensors: load into them in place).</summary>
@@ -75,6 +86,16 @@ public sealed class RowSparseAdagrad : IDisposable
             slot.Accumulator.addcmul_(gradient, gradient, 1);
             slot.Parameter.addcdiv_(gradient, slot.Accumulator.sqrt().add_(Epsilon), -learningRate);
         }
+        foreach (var slice in slicings.SelectMany(s => s.Slices))
+        {
+            var gradient = slice.Leaf!.grad;
+            if (gradient is null) continue;
+            using var accumulator = slice.Of(accumulators[slice.Weight.Handle]);
+            using var weight = slice.Of(slice.Weight);
+            accumulator.addcmul_(gradient, gradient, 1);
+            using var denominator = accumulator.sqrt().add_(Epsilon);
+            weight.addcdiv_(gradient, denominator, -learningRate);
+        }
         foreach (var slot in tables)
         {
             var touched = Touched(slot);
@@ -93,6 +114,7 @@ public sealed class RowSparseAdagrad : IDisposable
     {
         model.zero_grad();
         foreach (var slot in tables) slot.Table.ReleaseTouched();
+        foreach (var slicing in slicings) slicing.Release();
     }
 
     public void Dispose()
@@ -103,6 +125,7 @@ public sealed class RowSparseAdagrad : IDisposable
             slot.Accumulator.Dispose();
             slot.Table.ReleaseTouched();
         }
+        foreach (var slicing in slicings) slicing.Release();
     }
 
     private IEnumerable<Tensor> Gradients()
@@ -115,6 +138,11 @@ public sealed class RowSparseAdagrad : IDisposable
         foreach (var slot in tables)
         {
             var gradient = Touched(slot).Rows.grad;
+            if (gradient is not null) yield return gradient;
+        }
+        foreach (var slice in slicings.SelectMany(s => s.Slices))
+        {
+            var gradient = slice.Leaf!.grad;
             if (gradient is not null) yield return gradient;
         }
     }

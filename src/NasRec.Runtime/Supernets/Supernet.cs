@@ -20,7 +20,7 @@ namespace NasRec.Runtime.Supernets;
 /// Not sealed: the generator's typed supernet of a space derives from it, so that it is this module
 /// (same parameter names, usable wherever a supernet is) with the space's typed architecture records on top.
 /// </summary>
-public class Supernet : nn.Module<Tensor, Tensor, Tensor>
+public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
 {
     private readonly SparseEmbedding embedding;
     private readonly Linear head;
@@ -79,6 +79,12 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>
     public Linear Head => head;
 
     public SparseEmbedding Embedding => embedding;
+
+    /// <summary>
+    /// Set by the optimizer: the operators' linear layers then take the gradients of the weight columns a path reads
+    /// only (each block reads some earlier outputs, and of those only the kept units).
+    /// </summary>
+    public GradientSlices? GradientSlices { get; set; }
 
     /// <summary>Parameters outside the embedding tables.</summary>
     public long NonEmbeddingParameters => named_parameters().Where(p => !p.name.StartsWith("embedding.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
@@ -157,7 +163,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>A block's dense output as the d_max units later blocks see.</summary>
     private ZeroPadded DenseOutput(Tensor kept) =>
-        new([kept.shape[0]], denseWidth, [new ZeroPaddedPart(0, kept)], kept.dtype, kept.device);
+        new([kept.shape[0]], denseWidth, [new ZeroPaddedPart(0, kept)], kept.dtype, kept.device, GradientSlices);
 
     /// <summary>
     /// The chosen outputs laid out at their places in the concatenation of all earlier outputs, the others
@@ -167,7 +173,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>
     {
         var first = outputs[0];
         var parts = chosen.SelectMany(j => outputs[j].Shifted(offset(j))).ToList();
-        var gathered = new ZeroPadded([.. first.LeadingShape], size, parts, first.Dtype, first.Device);
+        var gathered = new ZeroPadded([.. first.LeadingShape], size, parts, first.Dtype, first.Device, GradientSlices);
         return Options.Compute == SupernetCompute.Masked ? ZeroPadded.Whole(gathered.Materialize()) : gathered;
     }
 
