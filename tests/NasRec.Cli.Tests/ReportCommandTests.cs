@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NasRec.Cli.Reports;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Search;
 using NasRec.Runtime.Training;
 using SkiaSharp;
@@ -77,11 +78,11 @@ public sealed class ReportCommandTests : IDisposable
         var candidates = new[] { (2.0, 0.45), (1.0, 0.50), (3.0, 0.44), (2.5, 0.46), (1.0, 0.48), (4.0, 0.44) }
             .Select((c, i) => new JournalEntry(i, 0, "h" + i, c.Item2, 0.7, 0.8, c.Item1, 0, null, "")).ToList();
 
-        var front = Statistics.ParetoFront(candidates);
+        var front = ParetoFront.Of(candidates, c => c.ValLogloss, c => c.Mflops, c => c.Index);
 
         Assert.Equal(new[] { 4, 0, 2 }, front.Select(c => c.Index));
-        Assert.Equal(2.5, Statistics.Median([4.0, 1, 2, 3]));
-        Assert.Equal(2.0, Statistics.Median([3.0, 1, 2]));
+        Assert.Equal(2.5, Median.Of([4.0, 1, 2, 3]));
+        Assert.Equal(2.0, Median.Of([3.0, 1, 2]));
     }
 
     private static readonly string Architecture = File.ReadAllText(Path.Combine(Repository.Spaces, "criteo", "nasrecnet-small.arch.yaml"));

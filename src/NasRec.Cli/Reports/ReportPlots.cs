@@ -1,3 +1,4 @@
+using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Search;
 using ScottPlot;
 
@@ -24,7 +25,7 @@ internal static class ReportPlots
         var bestSoFar = new double[generations.Count];
         double best = double.PositiveInfinity;
         for (int i = 0; i < generations.Count; i++) bestSoFar[i] = best = Math.Min(best, generations[i].Min(c => c.ValLogloss));
-        var medians = generations.Select(g => Statistics.Median(g.Select(c => c.ValLogloss))).ToArray();
+        var medians = generations.Select(g => Median.Of(g.Select(c => c.ValLogloss))).ToArray();
 
         var plot = new Plot();
         Line(plot, xs, bestSoFar, BestColor, "best so far");

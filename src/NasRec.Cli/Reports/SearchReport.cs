@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NasRec.Cli.Output;
 using NasRec.Dsl.Analysis;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Search;
 using static NasRec.Cli.Reports.MarkdownText;
 using static System.FormattableString;
@@ -51,7 +52,7 @@ internal static class SearchReport
 
         ReportPlots.SearchProgress(candidates, Path.Combine(output, "search-progress.png"));
         markdown.Image("Search progress: best and median validation logloss per generation", "search-progress.png");
-        var front = Statistics.ParetoFront(candidates);
+        var front = ParetoFront.Of(candidates, c => c.ValLogloss, c => c.Mflops, c => c.Index);
         ReportPlots.LoglossAgainstMflops(candidates, front, Path.Combine(output, "logloss-mflops.png"));
         markdown.Image("Validation logloss against MFLOPs, every candidate, Pareto front highlighted", "logloss-mflops.png");
         markdown.Heading(2, "Pareto front").Table(
@@ -112,7 +113,7 @@ internal static class SearchReport
         {
             var bestInitial = initial.MinBy(c => c.ValLogloss)!;
             rows.Add(["best of the initial random population", Number(bestInitial.ValLogloss), Number(bestInitial.Mflops, "F4"), Invariant($"{initial.Count} candidates")]);
-            rows.Add(["median of the initial random population", Number(Statistics.Median(initial.Select(c => c.ValLogloss))), "", ""]);
+            rows.Add(["median of the initial random population", Number(Median.Of(initial.Select(c => c.ValLogloss))), "", ""]);
         }
         markdown.Table(["", "validation logloss", "MFLOPs", ""], rows);
     }

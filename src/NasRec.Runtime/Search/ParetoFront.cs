@@ -8,17 +8,21 @@ public static class ParetoFront
     /// logloss, then candidate order). Of candidates with equal values only the first is kept; diverged candidates
     /// (NaN logloss) are left out.
     /// </summary>
-    public static IReadOnlyList<EvaluatedCandidate> Of(IEnumerable<EvaluatedCandidate> candidates)
+    public static IReadOnlyList<EvaluatedCandidate> Of(IEnumerable<EvaluatedCandidate> candidates) =>
+        Of(candidates, c => c.ValLogloss, c => c.Candidate.MegaFlops, c => c.Candidate.Index);
+
+    /// <summary>As <see cref="Of(IEnumerable{EvaluatedCandidate})"/>, for any record of a candidate (a journal's lines, say).</summary>
+    public static IReadOnlyList<T> Of<T>(IEnumerable<T> candidates, Func<T, double> logloss, Func<T, double> megaFlops, Func<T, int> index)
     {
-        var front = new List<EvaluatedCandidate>();
+        var front = new List<T>();
         double best = double.PositiveInfinity;
-        foreach (var candidate in candidates.Where(c => !double.IsNaN(c.ValLogloss)).OrderBy(c => c.Candidate.MegaFlops).ThenBy(c => c.ValLogloss).ThenBy(c => c.Candidate.Index))
+        foreach (var candidate in candidates.Where(c => !double.IsNaN(logloss(c))).OrderBy(megaFlops).ThenBy(logloss).ThenBy(index))
         {
             // Sorted by MFLOPs, a candidate is dominated exactly when an earlier one has a logloss at least as low.
-            if (candidate.ValLogloss < best)
+            if (logloss(candidate) < best)
             {
                 front.Add(candidate);
-                best = candidate.ValLogloss;
+                best = logloss(candidate);
             }
         }
         return front;

@@ -1,3 +1,4 @@
+using NasRec.Runtime.Metrics;
 namespace NasRec.Runtime.Search;
 
 /// <summary>What a search found.</summary>
@@ -16,15 +17,7 @@ public sealed record SearchResult(
     public EvaluatedCandidate Best => Ranking.Best(Candidates).First();
 
     /// <summary>The median validation logloss of the initial population (random and list: of all candidates), the bar the search should beat.</summary>
-    public double InitialMedianValLogloss
-    {
-        get
-        {
-            var losses = Candidates.Where(c => c.Candidate.Generation < 0).Select(Ranking.Loss).Order().ToList();
-            int middle = losses.Count / 2;
-            return losses.Count % 2 == 1 ? losses[middle] : (losses[middle - 1] + losses[middle]) / 2;
-        }
-    }
+    public double InitialMedianValLogloss => Median.Of(Candidates.Where(c => c.Candidate.Generation < 0).Select(Ranking.Loss));
 }
 
 /// <summary>Reported after each candidate, in candidate order.</summary>

@@ -83,7 +83,7 @@ public sealed class SupernetTraining : IDisposable
                 data.Validation!().Take(evaluation.ValidationBatches), device)));
         }
         Checkpoints.Checkpoint.Save(FinalCheckpoint, Checkpoints.Checkpoint.ReadHeader(run.LastCheckpoint), Supernet, optimizer: null);
-        var result = new SupernetTrainingResult(training, sampled, scores, Median(scores.Select(s => s.Metrics.Logloss)), FinalCheckpoint);
+        var result = new SupernetTrainingResult(training, sampled, scores, scores.Count == 0 ? null : Median.Of(scores.Select(s => s.Metrics.Logloss)), FinalCheckpoint);
         run.Log("final", training.Steps, new[] { ("sampledLogloss", sampled.Logloss), ("fixedMedianLogloss", result.FixedMedianLogloss ?? double.NaN) });
         run.WriteJson(run.SummaryFile, result);
         return result;
@@ -106,13 +106,6 @@ public sealed class SupernetTraining : IDisposable
         return Evaluator.Evaluate((dense, ids) => Supernet.Forward(dense, ids, sampler.Next()), batches, device);
     }
 
-    private static double? Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        if (sorted.Count == 0) return null;
-        int middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }
 
 /// <summary>The final evaluation of a supernet run on the fixed architectures.</summary>
