@@ -1,3 +1,4 @@
+using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Operators;
 using NasRec.Runtime.Subnets;
@@ -25,6 +26,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
     private readonly SparseEmbedding embedding;
     private readonly Linear head;
     private readonly List<BlockModules> blocks = new();
+    private readonly SupernetReport report;
     private readonly int denseWidth;
     private readonly int sparseTokens;
     private readonly int embeddingDim;
@@ -35,7 +37,8 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         Space = space;
         Dataset = dataset;
         Options = options;
-        denseWidth = space.DenseWidths.Max();
+        report = SupernetAnalyzer.Analyze(space, dataset, options.LayerNorm);
+        denseWidth = report.DenseWidth;
         sparseTokens = space.SparseTokens.Max();
         embeddingDim = space.EmbeddingDim;
 
@@ -58,7 +61,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
                 space.Fm ? (FactorizationMachine)Build(OperatorTraits.Fm, "fm") : null,
                 space.DenseToSparse ? (DenseToSparseMerger)Build(OperatorTraits.DenseToSparse, "dense_to_sparse") : null));
         }
-        head = nn.Linear(denseWidth + (sparseTokens + OperatorTraits.MergerTokens) * embeddingDim, 1);
+        head = nn.Linear(report.HeadInput, 1);
         register_module("head", head);
         WeightInitialization.Apply(this);
     }
@@ -90,10 +93,10 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
     public long NonEmbeddingParameters => named_parameters().Where(p => !p.name.StartsWith("embedding.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
 
     /// <summary>The width of block <paramref name="block"/>'s concatenated dense inputs: n_dense + d_max·i.</summary>
-    public int DenseInputWidth(int block) => Dataset.DenseFeatures.Count + denseWidth * block;
+    public int DenseInputWidth(int block) => report.Blocks[block].DenseIn;
 
     /// <summary>The token count of block <paramref name="block"/>'s concatenated sparse inputs: n_sparse + (s_max + 8)·i.</summary>
-    public int InputTokens(int block) => Dataset.SparseFeatures.Count + (sparseTokens + OperatorTraits.MergerTokens) * block;
+    public int InputTokens(int block) => report.Blocks[block].TokensIn;
 
     /// <summary>Logits for a new path drawn by <see cref="Sampler"/>.</summary>
     public override Tensor forward(Tensor dense, Tensor sparseIds)
