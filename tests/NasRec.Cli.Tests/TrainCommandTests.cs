@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace NasRec.Cli.Tests;
 
 /// <summary><c>nasrec train</c>, <c>evaluate</c> and <c>export-weights</c> on a small store of a Criteo-layout dataset with small tables.</summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class TrainCommandTests : IDisposable
 {
     private readonly TempFolder temp = new();
