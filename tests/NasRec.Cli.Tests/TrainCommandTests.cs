@@ -68,6 +68,17 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void QuietJsonTrainingWritesOnlyTheJsonObject()
+    {
+        var train = Run("train", "--arch", temp.File("tiny.arch.yaml"), "--data", temp.File("store"), "--spaces", temp.File("spaces"),
+            "--output", temp.File("quiet"), "--batch", "16", "--steps", "4", "--json", "--quiet");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Equal(4, (long)JsonNode.Parse(train.Output)!["steps"]!);
+        Assert.Equal("", train.Error);
+    }
+
+    [Fact]
     public void TheReferenceRecipeTrainsRowsOverBatchStepsOnTrainvalAndTestsTheLastModel()
     {
         var train = Run("train", "--arch", temp.File("tiny.arch.yaml"), "--data", temp.File("store"), "--spaces", temp.File("spaces"),

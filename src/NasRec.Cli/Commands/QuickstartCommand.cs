@@ -18,6 +18,7 @@ internal static class QuickstartCommand
         var json = TrainingOptions.Json();
         var device = TrainingOptions.Device();
         var threads = TrainingOptions.Threads();
+        var quiet = TrainingOptions.Quiet();
 
         var command = new Command("quickstart",
             "Runs the whole flow on seeded synthetic Criteo-layout data with planted feature interactions: prepares the store, trains a " +
@@ -25,7 +26,7 @@ internal static class QuickstartCommand
             "beside the best and the median architecture of the initial random population and a logistic-regression baseline, and writes a " +
             "report folder. Its defaults are scaled down to finish in minutes on 2 CPU cores.")
         {
-            output, rows, scale, seed, json, device, threads,
+            output, rows, scale, seed, json, quiet, device, threads,
         };
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
@@ -37,7 +38,8 @@ internal static class QuickstartCommand
             if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
                 throw new CommandException($"{folder} already holds files: give a new or empty --output");
 
-            var log = r.GetValue(json) ? stderr : stdout;
+            // The steps and their progress go where the final table does not: stderr with --json, nowhere with --quiet.
+            var log = r.GetValue(quiet) ? TextWriter.Null : r.GetValue(json) ? stderr : stdout;
             log.WriteLine($"Quickstart into {folder}: {settings.Describe()}");
             QuickstartResult result;
             try

@@ -80,7 +80,7 @@ internal static class SearchCommand
         var device = TrainingOptions.Device();
         var threads = TrainingOptions.Threads();
         var json = TrainingOptions.Json();
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error" };
+        var quiet = TrainingOptions.Quiet();
         var spaces = SpacesFolder.CreateOption();
         var fineTune = new FineTuneOptions();
 

@@ -48,7 +48,7 @@ internal static class SupernetCommand
         var device = TrainingOptions.Device();
         var threads = TrainingOptions.Threads();
         var json = TrainingOptions.Json();
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on standard error" };
+        var quiet = TrainingOptions.Quiet();
         var spaces = SpacesFolder.CreateOption();
 
         var train = new Command("train",

@@ -49,6 +49,7 @@ internal static class TrainCommand
         var device = TrainingOptions.Device();
         var threads = TrainingOptions.Threads();
         var json = TrainingOptions.Json();
+        var quiet = TrainingOptions.Quiet();
         var spaces = SpacesFolder.CreateOption();
 
         var command = new Command("train",
@@ -57,16 +58,17 @@ internal static class TrainCommand
             "TensorBoard events, last.ckpt (resumable), best.ckpt and summary.json. Ctrl+C saves last.ckpt and stops.")
         {
             arch, baseline, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
-            device, threads, json, spaces,
+            device, threads, json, quiet, spaces,
         };
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var progress = r.GetValue(quiet) ? TextWriter.Null : stderr;
             var resumeFolder = r.GetValue(resume);
             if (resumeFolder is not null)
             {
                 var header = Checkpoint.ReadHeader(Path.Combine(resumeFolder.FullName, "last.ckpt"));
-                return Train(header.Model, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, stderr);
+                return Train(header.Model, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);
             }
             bool searchCap = r.GetValue(tables) == "search-cap";
             var (name, defaults, source) = r.GetValue(baseline) is not null
@@ -89,14 +91,14 @@ internal static class TrainCommand
                 WeightDecay: r.GetValue(wd));
             if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch and --epochs must be at least 1");
             var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
-            return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, stderr);
+            return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);
         }));
         return command;
     }
 
     private static int Train(
         ModelSource source, TrainingSettings settings, string folder, bool resume, DirectoryInfo storeDirectory, Device device, bool json,
-        TextWriter stdout, TextWriter stderr)
+        TextWriter stdout, TextWriter progress)
     {
         manual_seed(settings.Seed);
         var model = TrainingModel.Build(source, device);
@@ -108,12 +110,12 @@ internal static class TrainCommand
         using var run = new RunFolder(folder);
         using var trainer = new Trainer(module, source, settings, data, run, device);
 
-        var info = json ? stderr : stdout;
+        var info = json ? progress : stdout;
         info.WriteLine($"Model: {model.Kind}; {(model.TableCap is null ? "full tables" : $"tables capped at {model.TableCap:N0} rows")}; {device.type.ToString().ToLowerInvariant()}");
         info.WriteLine($"Run folder: {run.Directory}{(resume ? " (resumed)" : "")}");
 
         var result = TrainingOptions.UntilCtrlC(cancel =>
-            TrainingProgressView.Show(stderr, trainer.TotalSteps, progress => trainer.Run(resume, progress, cancel)));
+            TrainingProgressView.Show(progress, trainer.TotalSteps, progress => trainer.Run(resume, progress, cancel)));
 
         if (json) stdout.WriteLine(Json(result, model.Kind, run.Directory).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else WriteText(result, stdout);

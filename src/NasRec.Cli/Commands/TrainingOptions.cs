@@ -25,6 +25,8 @@ internal static class TrainingOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text" };
 
+    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
+
     /// <summary>Applies --threads and resolves --device.</summary>
     public static Device Setup(string device, int? threads)
     {
