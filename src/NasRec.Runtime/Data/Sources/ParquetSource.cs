@@ -73,9 +73,9 @@ public sealed class ParquetSource : IRowSource
         for (int group = 0; group < reader.RowGroupCount; group++)
         {
             using var rowGroup = reader.OpenRowGroupReader(group);
+            input.ReadTo(input.Size * (group + 1) / reader.RowGroupCount);
             await handle(rowGroup, group, layout, fields);
             rows += rowGroup.RowCount;
-            input.ReadTo(input.Size * (group + 1) / reader.RowGroupCount);
         }
         if (rows == 0) throw new DataException($"{input.Path}: the file holds no rows; expected at least one row");
         return rows;
