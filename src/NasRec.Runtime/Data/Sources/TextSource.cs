@@ -69,18 +69,31 @@ public sealed class TextSource : IRowSource
 
     public void Read(InputFile input, long firstRow, RowSplits splits, BadRows bad, Action<DataSplit, RowBlock> sink)
     {
-        RowsRead = ForEachChunk(input, layout =>
+        // Two sets of workers: one set's rows are handed on (written) while the other parses the next chunk.
+        var handingOn = Task.CompletedTask;
+        try
         {
-            var workers = Enumerable.Range(0, parts).Select(_ => new Worker(Parser(layout, input.Path), layout, bad.Skip)).ToArray();
-            return (buffer, chunk) =>
+            RowsRead = ForEachChunk(input, layout =>
             {
-                Parallel.For(0, chunk.Length, p => workers[p].Parse(buffer.AsSpan(chunk[p].Start, chunk[p].Length), chunk[p].FirstLine, firstRow + chunk[p].FirstRow, splits));
-                for (int p = 0; p < chunk.Length; p++)
+                var sets = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, parts).Select(_ => new Worker(Parser(layout, input.Path), layout, bad.Skip)).ToArray()).ToArray();
+                int chunks = 0;
+                return (buffer, chunk) =>
                 {
-                    workers[p].HandOn(bad, sink);
-                }
-            };
-        });
+                    var workers = sets[chunks++ % 2];
+                    Parallel.For(0, chunk.Length, p => workers[p].Parse(buffer.AsSpan(chunk[p].Start, chunk[p].Length), chunk[p].FirstLine, firstRow + chunk[p].FirstRow, splits));
+                    handingOn.GetAwaiter().GetResult();
+                    handingOn = Task.Run(() =>
+                    {
+                        for (int p = 0; p < chunk.Length; p++) workers[p].HandOn(bad, sink);
+                    });
+                };
+            });
+        }
+        finally
+        {
+            // Never return with rows still being handed on; a failure there is in an earlier chunk, so it wins.
+            handingOn.GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>Data rows (good and bad) the last <see cref="Read"/> or <see cref="ReadLabels"/> went through.</summary>
