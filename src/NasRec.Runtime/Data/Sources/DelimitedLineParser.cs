@@ -9,9 +9,10 @@ using NasRec.Runtime.Data.Store;
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Turns lines of a tab- or comma-separated file into store rows, without a string per row: fields
-/// are spans of the line (a quoted CSV field is unescaped into a reused buffer). One parser per
-/// thread; a bad row goes to <see cref="BadRows"/> with its file, line and column.
+/// Turns the records of a tab- or comma-separated file (a line each, except that a quoted CSV field
+/// may hold newlines) into store rows, without a string per row: fields are spans of the record (a
+/// quoted CSV field is unescaped into a reused buffer). One parser per thread; a bad row goes to
+/// <see cref="BadRows"/> with its file, the line it starts on, and its column.
 /// </summary>
 public sealed class DelimitedLineParser
 {
