@@ -282,6 +282,23 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void AStratifiedParquetInputSplitsLikeTheSameRowsInTsv()
+    {
+        var labels = Enumerable.Range(0, 40).Select(i => i % 4 == 0 ? 1 : 0).ToArray();
+        var values = Enumerable.Range(0, 40).Select(i => (long?)i).ToArray();
+        var hex = Enumerable.Range(0, 40).Select(i => (string?)i.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        WriteParquet(PathOf("all.parquet"), labels, values, values, hex, hex);
+        var tsv = string.Concat(Enumerable.Range(0, 40).Select(i => $"{labels[i]}\t{i}\t{i}\t{hex[i]}\t{hex[i]}\n"));
+
+        using var fromParquet = Prepare(TinyTsv.Replace("format: tsv", "format: parquet", StringComparison.Ordinal), PathOf("all.parquet"), new PrepareOptions(), "from-parquet");
+        using var fromTsv = Prepare(TinyTsv, Write("all.tsv", tsv), new PrepareOptions(), "from-tsv");
+
+        var options = new BatchOptions(64, new long[] { 1000, 5 });
+        foreach (var split in new[] { DataSplit.Train, DataSplit.Val, DataSplit.Test })
+            Assert.Equal(ReadAll(fromTsv, split, options), ReadAll(fromParquet, split, options), RowComparer.Instance);
+    }
+
+    [Fact]
     public void AnUnreadableParquetFileIsADataError()
     {
         var split = Directory.CreateDirectory(PathOf("pq")).FullName;

@@ -51,11 +51,16 @@ public sealed class InputFile : IDisposable
     public long Position => Raw.Position;
 
     /// <summary>
-    /// Reads (and hashes) the file's own bytes up to <paramref name="position"/>, for a source that reads the file
-    /// by other means (Parquet.Net): hashing and progress then advance with it.
+    /// Moves on to <paramref name="position"/> in the file's own bytes (hashing those in between when asked), for a
+    /// source that reads the file by other means (Parquet.Net): hashing and progress then advance with it.
     /// </summary>
     public void ReadTo(long position)
     {
+        if (hashed is null)
+        {
+            file.Position = Math.Max(file.Position, position);
+            return;
+        }
         var buffer = new byte[1 << 16];
         while (Raw.Position < position && Raw.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, position - Raw.Position))) > 0) { }
     }
