@@ -49,19 +49,18 @@ public sealed class TextSource : IRowSource
 
     public void ReadLabels(InputFile input, List<byte> labels, Action advanced)
     {
+        // One thread is enough for labels (the read-ahead hashes on another core); more only spin.
         RowsRead = ForEachChunk(input, layout =>
         {
-            var parsers = Enumerable.Range(0, parts).Select(_ => Parser(layout, input.Path)).ToArray();
+            var parser = Parser(layout, input.Path);
             return (buffer, chunk) =>
             {
-                int first = labels.Count;
-                CollectionsMarshal.SetCount(labels, checked(first + (int)(chunk[^1].FirstRow + chunk[^1].Records - chunk[0].FirstRow)));
-                Parallel.For(0, chunk.Length, p =>
+                foreach (var part in chunk)
                 {
-                    var part = chunk[p];
-                    var into = CollectionsMarshal.AsSpan(labels).Slice(first + (int)(part.FirstRow - chunk[0].FirstRow), (int)part.Records);
-                    parsers[p].ReadLabels(buffer.AsSpan(part.Start, part.Length), into);
-                });
+                    int first = labels.Count;
+                    CollectionsMarshal.SetCount(labels, checked(first + (int)part.Records));
+                    parser.ReadLabels(buffer.AsSpan(part.Start, part.Length), CollectionsMarshal.AsSpan(labels)[first..]);
+                }
                 advanced();
             };
         });
