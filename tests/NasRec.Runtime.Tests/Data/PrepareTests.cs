@@ -123,23 +123,10 @@ public sealed class PrepareTests : IDisposable
     [Fact]
     public void CsvWithHeaderAndQuotingMapsColumnsByName()
     {
-        const string yaml = """
-            kind: Dataset
-            name: Shop
-            source: { format: csv, header: true }
-            label: click
-            dense:
-              transform: none
-              features: [price]
-            sparse:
-              encoding: hash
-              features:
-                - { name: item, tableSize: 100 }
-            """;
         var split = Directory.CreateDirectory(PathOf("split")).FullName;
         Write("split/train.csv", "item,unused,click,price\r\n\"a, \"\"quoted\"\" item\",x,1,2.5\r\nplain,y,0,3\r\n");
         Write("split/val.csv", "item,unused,click,price\nv,z,0,1\n");
-        using var store = Prepare(yaml, split);
+        using var store = Prepare(ShopCsv, split);
 
         var rows = ReadAll(store, DataSplit.Train, new BatchOptions(8, new long[] { 100 }));
 
@@ -148,6 +135,124 @@ public sealed class PrepareTests : IDisposable
         Assert.Equal(expected.Row, rows[0].Sparse[0]);
         Assert.Equal(1f, rows[0].Label);
         Assert.Equal(0, store.Rows(DataSplit.Test));
+    }
+
+    private const string ShopCsv = """
+        kind: Dataset
+        name: Shop
+        source: { format: csv, header: true }
+        label: click
+        dense:
+          transform: none
+          features: [price]
+        sparse:
+          encoding: hash
+          features:
+            - { name: item, tableSize: 100 }
+        """;
+
+    [Fact]
+    public void CsvQuotedFieldsMayHoldNewlinesAndLaterLinesKeepTheirNumbers()
+    {
+        // Enough records for the chunk to be cut into parts: a cut at a newline inside quotes would split a record.
+        var text = new StringBuilder("item,click,price\n");
+        for (int i = 0; i < 2000; i++) text.Append(i % 2 == 0 ? "\"two\nlines\"" : "\"three\r\nline\ns\"").Append($",{i % 2},{i}\n");
+        text.Append("x,0,not a number\n");
+        Directory.CreateDirectory(PathOf("split"));
+        Write("split/train.csv", text.ToString());
+        Write("split/val.csv", "item,click,price\nv,0,1\n");
+
+        using var store = Prepare(ShopCsv, PathOf("split"), new PrepareOptions(Split: SplitMode.None, SkipBadRows: true));
+
+        var rows = ReadAll(store, DataSplit.Train, new BatchOptions(256, new long[] { 100 }));
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (float)i), rows.Select(r => r.Dense[0]));
+        Assert.Equal(new TableModulo100("two\nlines").Row, rows[0].Sparse[0]);
+        Assert.Equal(new TableModulo100("three\r\nline\ns").Row, rows[1].Sparse[0]);
+        // The header, then 1000 records of two lines and 1000 of three: the bad record is on line 5002.
+        Assert.Contains("train.csv:5002, column 3 (price): expected a number", Assert.Single(store.Manifest.BadRows.Examples), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnclosedQuoteIsReportedAtTheLineItOpens()
+    {
+        Directory.CreateDirectory(PathOf("split"));
+        Write("split/train.csv", "item,click,price\nok,1,2\n\"never closed,1,2\nmore,0,1\n");
+        Write("split/val.csv", "item,click,price\nv,0,1\n");
+
+        var error = Assert.Throws<DataException>(() => Prepare(ShopCsv, PathOf("split")));
+
+        Assert.Contains("train.csv:3: expected 3 columns, found a quoted field that does not close", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithSkipBadRowsTheFoldsComeFromTheLabelsThatReadAndEachBadRowCountsOnce()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 40; i++) text.Append(i % 4 == 0 ? '1' : '0').Append($"\t{i}\t0\t{i:x}\t0\n");
+        text.Append("x\t1\t1\t1\t1\n").Append("1\tnan?\t1\t1\t1\n");
+
+        using var store = Prepare(TinyTsv, Write("all.tsv", text.ToString()), new PrepareOptions(SkipBadRows: true, WriteIndices: true));
+
+        Assert.Equal(new Dictionary<string, long> { ["bad labels"] = 1, ["non-numeric dense values"] = 1 }, store.Manifest.BadRows.Counts);
+        var indices = new[] { "train", "val", "test" }.SelectMany(s => File.ReadAllLines(Path.Combine(store.Directory, "indices", s + ".txt")).Select(long.Parse)).Order();
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), indices);
+    }
+
+    [Fact]
+    public void ParquetRowGroupsReadTypedValuesAndAdvanceTheProgressOneByOne()
+    {
+        const string yaml = """
+            kind: Dataset
+            name: Typed
+            source: { format: parquet }
+            label: y
+            dense:
+              transform: none
+              features: [price, count]
+            sparse:
+              encoding: decimal-or-hex
+              features:
+                - { name: id, tableSize: 1000 }
+            """;
+        var fields = new Parquet.Schema.DataField[] { new Parquet.Schema.DataField<bool>("y"), new Parquet.Schema.DataField<double>("price"),
+            new Parquet.Schema.DataField<short?>("count"), new Parquet.Schema.DataField<long>("id") };
+        var split = Directory.CreateDirectory(PathOf("pq")).FullName;
+        var train = Path.Combine(split, "train.parquet");
+        Task.Run(async () =>
+        {
+            await using var file = File.Create(train);
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), file);
+            for (int group = 0; group < 3; group++)
+            {
+                using var rowGroup = writer.CreateRowGroup();
+                await rowGroup.WriteAsync<bool>(fields[0], new[] { group == 1, false }.AsMemory());
+                await rowGroup.WriteAsync<double>(fields[1], new[] { group + 0.5, 2.0 }.AsMemory());
+                await rowGroup.WriteAsync<short>(fields[2], new short?[] { (short)group, null }.AsMemory());
+                await rowGroup.WriteAsync<long>(fields[3], new[] { 10L * group, 1234L }.AsMemory());
+            }
+        }).GetAwaiter().GetResult();
+        File.Copy(train, Path.Combine(split, "val.parquet"));
+        var reports = new List<PrepareProgress>();
+
+        new DataPreparer(Schema(yaml), yaml, new PrepareOptions(Split: SplitMode.None), new Reports(reports)).Prepare(split, PathOf("store"));
+        using var store = DataStore.Open(PathOf("store"));
+
+        var rows = ReadAll(store, DataSplit.Train, new BatchOptions(8, new long[] { 1000 }));
+        Assert.Equal(new[] { 0f, 0, 1, 0, 0, 0 }, rows.Select(r => r.Label));
+        Assert.Equal(new[] { 0.5f, 2, 1.5f, 2, 2.5f, 2 }, rows.Select(r => r.Dense[0]));
+        Assert.Equal(new[] { 0f, 0, 1, 0, 2, 0 }, rows.Select(r => r.Dense[1]));
+        Assert.Equal(new long[] { 0 % 999 + 1, 1234 % 999 + 1, 10 % 999 + 1, 1234 % 999 + 1, 20 % 999 + 1, 1234 % 999 + 1 }, rows.Select(r => r.Sparse[0]));
+        long size = new FileInfo(train).Length;
+        Assert.Equal(new[] { size / 3, size * 2 / 3, size }, reports.Where(r => r.Phase == "writing").Select(r => r.Done).Take(3));
+    }
+
+    /// <summary>Progress kept as reported, on the reporting thread.</summary>
+    private sealed class Reports(List<PrepareProgress> reports) : IProgress<PrepareProgress>
+    {
+        public void Report(PrepareProgress value)
+        {
+            lock (reports) reports.Add(value);
+        }
     }
 
     [Fact]
@@ -174,6 +279,23 @@ public sealed class PrepareTests : IDisposable
         var options = new BatchOptions(8, new long[] { 1000, 5 });
         Assert.Equal(ReadAll(tsv, DataSplit.Train, options), ReadAll(parquet, DataSplit.Train, options), RowComparer.Instance);
         Assert.Equal(tsv.Manifest.Of(DataSplit.Train).DenseMissing, parquet.Manifest.Of(DataSplit.Train).DenseMissing);
+    }
+
+    [Fact]
+    public void AStratifiedParquetInputSplitsLikeTheSameRowsInTsv()
+    {
+        var labels = Enumerable.Range(0, 40).Select(i => i % 4 == 0 ? 1 : 0).ToArray();
+        var values = Enumerable.Range(0, 40).Select(i => (long?)i).ToArray();
+        var hex = Enumerable.Range(0, 40).Select(i => (string?)i.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        WriteParquet(PathOf("all.parquet"), labels, values, values, hex, hex);
+        var tsv = string.Concat(Enumerable.Range(0, 40).Select(i => $"{labels[i]}\t{i}\t{i}\t{hex[i]}\t{hex[i]}\n"));
+
+        using var fromParquet = Prepare(TinyTsv.Replace("format: tsv", "format: parquet", StringComparison.Ordinal), PathOf("all.parquet"), new PrepareOptions(), "from-parquet");
+        using var fromTsv = Prepare(TinyTsv, Write("all.tsv", tsv), new PrepareOptions(), "from-tsv");
+
+        var options = new BatchOptions(64, new long[] { 1000, 5 });
+        foreach (var split in new[] { DataSplit.Train, DataSplit.Val, DataSplit.Test })
+            Assert.Equal(ReadAll(fromTsv, split, options), ReadAll(fromParquet, split, options), RowComparer.Instance);
     }
 
     [Fact]

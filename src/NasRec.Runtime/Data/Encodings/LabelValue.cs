@@ -5,6 +5,9 @@ public static class LabelValue
 {
     public const string Expected = "a label 0 or 1";
 
+    /// <summary>Stands for a label that does not read, in the split's first pass over the labels.</summary>
+    public const byte Unread = byte.MaxValue;
+
     public static bool TryParse(ReadOnlySpan<byte> text, out byte label)
     {
         label = 0;

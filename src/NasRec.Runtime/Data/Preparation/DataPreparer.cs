@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using NasRec.Runtime.Data.Encodings;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Data.Sources;
 using NasRec.Runtime.Data.Splitting;
@@ -10,21 +12,16 @@ using NasRec.Runtime.Data.Store;
 namespace NasRec.Runtime.Data.Preparation;
 
 /// <summary>
-/// <c>nasrec data prepare</c>: raw input to a <see cref="DataStore"/>. The input is parsed once into
-/// a staging area in file order (memory: a few chunks); the labels then give the folds; the staged
-/// rows are copied into their splits, finishing the encodings that need the training split
-/// (vocabulary, standardize). Everything is written under a temporary folder renamed into place
-/// when complete, so an interrupted prepare never leaves a store that looks whole.
+/// <c>nasrec data prepare</c>: raw input to a <see cref="DataStore"/>, streaming the input twice as
+/// the reference's split tool does: a first pass reads only the labels, which give the stratified
+/// folds; the second parses every row straight into the files of its split. Encodings that need the
+/// training split (vocabulary, standardize) are then fitted on it and applied in place. Memory: a
+/// few chunks, plus about 2 bytes per row for the split (the labels and their folds, which become
+/// each row's split). Everything is written under a temporary folder renamed into place when
+/// complete, so an interrupted prepare never leaves a store that looks whole.
 /// </summary>
 public sealed class DataPreparer
 {
-    private const string Staging = "staging";
-
-    /// <summary>The split of a row that goes nowhere (the reference's lost first line).</summary>
-    internal const byte Dropped = byte.MaxValue;
-
-    /// <summary>Rows gathered per split before <see cref="Distribute"/> writes them.</summary>
-    private const int PendingRows = 4096;
     private readonly DatasetSchema schema;
     private readonly string schemaText;
     private readonly PrepareOptions options;
@@ -76,114 +73,98 @@ public sealed class DataPreparer
     private (StoreManifest, IReadOnlyList<string>) PrepareInto(InputPlan plan, IRowSource source, string folder, CancellationToken cancel)
     {
         var notes = new List<string>();
-        var staging = Directory.CreateDirectory(Path.Combine(folder, Staging)).FullName;
         var bad = new BadRows(options.SkipBadRows);
-        var (sources, splitOfFile, rowsPerFile) = Stage(plan, source, staging, bad, cancel);
-        if (plan.ReferenceShards) notes.Add(ShardCheck(plan, sources));
-
-        using (var staged = new MappedRows(staging, Staging, schema.DenseFeatures.Count, schema.SparseFeatures.Count, staging: true))
-        {
-            if (staged.Rows == 0) throw new DataException("The input holds no good rows");
-            var splitOf = SplitOfRows(staged, splitOfFile, rowsPerFile);
-            var encoder = TrainingEncoder.Fit(schema, staged, splitOf);
-            var summaries = Distribute(staged, splitOf, encoder, folder, cancel);
-            encoder.Save(Path.Combine(folder, StoreFiles.Vocabularies));
-
-            var manifest = new StoreManifest(
-                StoreManifest.CurrentFormat,
-                ToolVersion(),
-                DateTimeOffset.UtcNow,
-                schema.Name,
-                Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schemaText))),
-                new SplitSettings(options.Split, PrepareOptions.Folds, PrepareOptions.Seed, options.ReferenceOffByOne),
-                sources,
-                summaries,
-                new BadRowSummary(bad.Total, bad.Counts.ToDictionary(c => c.Key, c => c.Value), bad.FirstExamples.Select(e => e.Message).ToList()),
-                encoder.Moments,
-                encoder.VocabularySizes);
-            File.WriteAllText(Path.Combine(folder, StoreFiles.Dataset), schemaText);
-            File.WriteAllText(Path.Combine(folder, StoreFiles.Manifest), manifest.ToJson());
-            Directory.Delete(staging, recursive: true);
-            return (manifest, notes);
-        }
-    }
-
-    /// <summary>Parses every input file into the staging rows, in order.</summary>
-    private (List<SourceFile>, DataSplit?[], long[]) Stage(InputPlan plan, IRowSource source, string staging, BadRows bad, CancellationToken cancel)
-    {
+        // The first pass over a file hashes it: the label pass when there is one.
         var sources = new List<SourceFile>();
-        var rowsPerFile = new long[plan.Files.Count];
-        long totalBytes = plan.TotalBytes;
-        long doneBytes = 0;
-        long row = 0;
-        using (var writer = new RowFileWriter(staging, Staging, staging: true))
-        {
-            for (int f = 0; f < plan.Files.Count; f++)
-            {
-                var path = plan.Files[f].Path;
-                bool md5 = plan.ReferenceShards && Path.GetFileName(Path.GetDirectoryName(path)) == "shard-0";
-                using var input = new InputFile(path, md5);
-                long before = writer.Rows;
-                source.Read(input, row, bad, block =>
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    writer.Append(block, 0, block.Count);
-                    progress?.Report(new PrepareProgress("reading", doneBytes + input.Position, totalBytes, writer.Rows));
-                });
-                row += source.RowsRead;
-                rowsPerFile[f] = writer.Rows - before;
-                var (sha256, md5Sum) = input.Hashes();
-                sources.Add(new SourceFile(path, input.Size, sha256, md5Sum));
-                doneBytes += input.Size;
-            }
-            writer.Flush(durable: false);
-        }
-        return (sources, plan.Files.Select(f => f.Split).ToArray(), rowsPerFile);
+        var splits = options.Split == SplitMode.None
+            ? plan.Files.Select(f => RowSplits.All(f.Split!.Value)).ToList()
+            : Enumerable.Repeat(RowSplits.PerRow(SplitsOfLabels(plan, source, sources, cancel)), plan.Files.Count).ToList();
+        var summaries = Write(plan, source, splits, bad, folder, sources.Count == 0 ? sources : null, cancel);
+        if (summaries.Values.Sum(s => s.Rows) == 0) throw new DataException("The input holds no good rows");
+        if (plan.ReferenceShards) notes.Add(ShardCheck(sources));
+        var encoder = FinishEncodings(folder, summaries);
+        encoder.Save(Path.Combine(folder, StoreFiles.Vocabularies));
+
+        var manifest = new StoreManifest(
+            StoreManifest.CurrentFormat,
+            ToolVersion(),
+            DateTimeOffset.UtcNow,
+            schema.Name,
+            Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schemaText))),
+            new SplitSettings(options.Split, PrepareOptions.Folds, PrepareOptions.Seed, options.ReferenceOffByOne),
+            sources,
+            summaries,
+            new BadRowSummary(bad.Total, bad.Counts.ToDictionary(c => c.Key, c => c.Value), bad.FirstExamples.Select(e => e.Message).ToList()),
+            encoder.Moments,
+            encoder.VocabularySizes);
+        File.WriteAllText(Path.Combine(folder, StoreFiles.Dataset), schemaText);
+        File.WriteAllText(Path.Combine(folder, StoreFiles.Manifest), manifest.ToJson());
+        return (manifest, notes);
     }
 
-    /// <summary>The split of every staged row (a byte each, <see cref="Dropped"/> for none): from its file, or the reference's stratified folds of the labels.</summary>
-    private byte[] SplitOfRows(MappedRows staged, DataSplit?[] splitOfFile, long[] rowsPerFile)
+    /// <summary>
+    /// The first pass: every row's label, then the split of every row from the reference's stratified folds
+    /// (a byte each, <see cref="RowSplits.Nowhere"/> for none). A row whose label does not read takes no fold
+    /// and goes nowhere; the second pass reports it. Hashes the files on the way.
+    /// </summary>
+    private byte[] SplitsOfLabels(InputPlan plan, IRowSource source, List<SourceFile> sources, CancellationToken cancel)
     {
-        var splits = new byte[staged.Rows];
-        if (options.Split == SplitMode.None)
+        var labels = new List<byte>();
+        long done = 0;
+        foreach (var (path, _) in plan.Files)
         {
-            long r = 0;
-            for (int f = 0; f < rowsPerFile.Length; f++)
+            using var input = new InputFile(path, sha256: true);
+            source.ReadLabels(input, labels, () =>
             {
-                splits.AsSpan((int)r, (int)rowsPerFile[f]).Fill((byte)splitOfFile[f]!.Value);
-                r += rowsPerFile[f];
-            }
-            return splits;
+                cancel.ThrowIfCancellationRequested();
+                progress?.Report(new PrepareProgress("reading labels", done + input.Position, plan.TotalBytes, labels.Count));
+            });
+            sources.Add(SourceOf(input));
+            done += input.Size;
         }
 
-        progress?.Report(new PrepareProgress("splitting", 0, staged.Rows, staged.Rows));
-        var labels = staged.Labels(0, checked((int)staged.Rows));
+        var all = CollectionsMarshal.AsSpan(labels);
+        int readable = all.Length - all.Count(LabelValue.Unread);
+        var readableLabels = readable == all.Length ? all : all.ToArray().Where(l => l != LabelValue.Unread).ToArray();
         byte[] folds;
         try
         {
-            folds = StratifiedKFold.Folds(labels, PrepareOptions.Folds, PrepareOptions.Seed);
+            folds = StratifiedKFold.Folds(readableLabels, PrepareOptions.Folds, PrepareOptions.Seed);
         }
         catch (ArgumentException e)
         {
             throw new DataException($"The input cannot be split 8/1/1 stratified: {e.Message}", e);
         }
-        // The reference's bug: the fold of row c lands on row c + 1, row 0 is lost, the last fold unused.
+
+        // Row r takes the fold of the k-th readable row; with the reference's bug, the fold of the one before
+        // (the first row is lost, the last fold unused). Back to front, so that the folds become the splits in place.
         int shift = options.ReferenceOffByOne ? 1 : 0;
-        if (shift == 1) splits[0] = Dropped;
-        for (long r = shift; r < splits.Length; r++)
+        var splits = readable == all.Length ? folds : new byte[all.Length];
+        int k = readable;
+        for (int r = all.Length - 1; r >= 0; r--)
         {
-            int fold = folds[r - shift];
-            splits[r] = (byte)(fold < 8 ? DataSplit.Train : fold == 8 ? DataSplit.Val : DataSplit.Test);
+            if (all[r] == LabelValue.Unread)
+            {
+                splits[r] = RowSplits.Nowhere;
+                continue;
+            }
+            k--;
+            int fold = k - shift < 0 ? -1 : folds[k - shift];
+            splits[r] = fold < 0 ? RowSplits.Nowhere : (byte)(fold < 8 ? DataSplit.Train : fold == 8 ? DataSplit.Val : DataSplit.Test);
         }
         return splits;
     }
 
-    /// <summary>Copies the staged rows into their split files; counts rows, positives and missing values; writes indices when asked.</summary>
-    private Dictionary<string, SplitSummary> Distribute(MappedRows staged, byte[] splitOf, TrainingEncoder encoder, string folder, CancellationToken cancel)
+    /// <summary>
+    /// The second pass: parses every row into the files of its split; counts rows, positives and missing
+    /// values; writes indices when asked; hashes the files into <paramref name="sources"/> when given.
+    /// </summary>
+    private Dictionary<string, SplitSummary> Write(InputPlan plan, IRowSource source, IReadOnlyList<RowSplits> splits, BadRows bad, string folder,
+        List<SourceFile>? sources, CancellationToken cancel)
     {
         int nd = schema.DenseFeatures.Count, ns = schema.SparseFeatures.Count;
         // Indexed by the split's value: Train, Val, Test.
-        var writers = StoreFiles.Splits.Select(s => new RowFileWriter(folder, s.Stem, staging: false)).ToArray();
+        var writers = StoreFiles.Splits.Select(s => new RowFileWriter(folder, s.Stem)).ToArray();
         var counters = StoreFiles.Splits.Select(_ => new SplitCounter(nd, ns)).ToArray();
         StreamWriter[]? indices = null;
         if (options.WriteIndices)
@@ -193,35 +174,26 @@ public sealed class DataPreparer
         }
         try
         {
-            // Rows are gathered per split and written a block at a time: per-row writes cost more than the copy.
-            var pending = StoreFiles.Splits.Select(_ => new RowBlock(nd, ns)).ToArray();
-            for (long r = 0; r < staged.Rows; r++)
+            long row = 0, done = 0, written = 0;
+            for (int f = 0; f < plan.Files.Count; f++)
             {
-                int split = splitOf[r];
-                if (split == Dropped) continue;
-                if ((r & 0xFFFF) == 0)
+                var path = plan.Files[f].Path;
+                bool md5 = plan.ReferenceShards && Path.GetFileName(Path.GetDirectoryName(path)) == "shard-0";
+                using var input = new InputFile(path, sha256: sources is not null, md5);
+                source.Read(input, row, splits[f], bad, (split, block) =>
                 {
                     cancel.ThrowIfCancellationRequested();
-                    progress?.Report(new PrepareProgress("writing", r, staged.Rows, r));
-                }
-                var block = pending[split];
-                int row = block.Add(r);
-                var dense = block.DenseOf(row);
-                var sparse = block.SparseOf(row);
-                staged.Dense(r).CopyTo(dense);
-                staged.Sparse(r).CopyTo(sparse);
-                encoder.Apply(dense, sparse);
-                byte label = block.Label(row) = staged.Label(r);
-                counters[split].Count(label, staged.Missing(r), sparse);
-                if (indices is not null)
-                {
-                    indices[split].Write(staged.SourceRow(r).ToString(CultureInfo.InvariantCulture));
-                    indices[split].Write('\n');
-                }
-                if (block.Count == PendingRows) WritePending(writers[split], block);
+                    counters[(int)split].Count(block);
+                    if (indices is not null) WriteIndices(indices[(int)split], block);
+                    writers[(int)split].Append(block);
+                    written += block.Count;
+                    progress?.Report(new PrepareProgress("writing", done + input.Position, plan.TotalBytes, written));
+                });
+                row += source.RowsRead;
+                sources?.Add(SourceOf(input));
+                done += input.Size;
             }
-            for (int split = 0; split < writers.Length; split++) WritePending(writers[split], pending[split]);
-            foreach (var writer in writers) writer.Flush(durable: true);
+            foreach (var writer in writers) writer.Flush();
             foreach (var index in indices ?? []) index.Flush();
         }
         finally
@@ -232,13 +204,37 @@ public sealed class DataPreparer
         return StoreFiles.Splits.ToDictionary(s => s.Stem, s => counters[(int)s.Split].Summary());
     }
 
-    private static void WritePending(RowFileWriter writer, RowBlock block)
+    private static void WriteIndices(StreamWriter index, RowBlock block)
     {
-        writer.Append(block, 0, block.Count);
-        block.Clear();
+        foreach (long sourceRow in block.SourceRows)
+        {
+            index.Write(sourceRow.ToString(CultureInfo.InvariantCulture));
+            index.Write('\n');
+        }
     }
 
-    private static string ShardCheck(InputPlan plan, IReadOnlyList<SourceFile> sources)
+    private static SourceFile SourceOf(InputFile input)
+    {
+        var (sha256, md5) = input.Hashes();
+        return new SourceFile(input.Path, input.Size, sha256 ?? throw new InvalidOperationException("The input was read without hashing."), md5);
+    }
+
+    /// <summary>Fits the training split's encodings, if the dataset has any, and applies them to every split in place (an unknown value becomes missing: the counts follow).</summary>
+    private TrainingEncoder FinishEncodings(string folder, Dictionary<string, SplitSummary> summaries)
+    {
+        if (!TrainingEncoder.Needed(schema)) return TrainingEncoder.None(schema);
+        int nd = schema.DenseFeatures.Count, ns = schema.SparseFeatures.Count;
+        TrainingEncoder encoder;
+        using (var train = new MappedRows(folder, StoreFiles.Stem(DataSplit.Train), nd, ns)) encoder = TrainingEncoder.Fit(schema, train);
+        foreach (var (_, stem) in StoreFiles.Splits)
+        {
+            using var rows = new MappedRows(folder, stem, nd, ns, writable: true);
+            summaries[stem] = summaries[stem] with { SparseMissing = encoder.Apply(rows) };
+        }
+        return encoder;
+    }
+
+    private static string ShardCheck(IReadOnlyList<SourceFile> sources)
     {
         var shardZero = sources.Where(s => s.Md5 is not null).ToDictionary(s => Path.GetFileNameWithoutExtension(s.Path), s => s.Md5!);
         return ReferenceShardSums.Match(shardZero) is { } dataset
@@ -257,21 +253,29 @@ public sealed class DataPreparer
         private long rows;
         private long positives;
 
-        public void Count(byte label, ReadOnlySpan<byte> missingMask, ReadOnlySpan<long> sparse)
+        public void Count(RowBlock block)
         {
-            rows++;
-            positives += label;
-            // Visit only the set bits, and count missing sparse values without a branch: both are in the per-row loop.
-            for (int b = 0; b < missingMask.Length; b++)
+            rows += block.Count;
+            foreach (byte label in block.Labels) positives += label;
+            // Visit only the set bits, and count missing sparse values without a branch: both are per row.
+            var masks = block.Missing;
+            for (int row = 0; row < masks.Length; row += block.MaskWidth)
             {
-                for (uint bits = missingMask[b]; bits != 0; bits &= bits - 1)
+                for (int b = 0; b < block.MaskWidth; b++)
                 {
-                    denseMissing[b * 8 + BitOperations.TrailingZeroCount(bits)]++;
+                    for (uint bits = masks[row + b]; bits != 0; bits &= bits - 1)
+                    {
+                        denseMissing[b * 8 + BitOperations.TrailingZeroCount(bits)]++;
+                    }
                 }
             }
-            for (int i = 0; i < sparse.Length; i++)
+            var sparse = block.Sparse;
+            for (int row = 0; row < sparse.Length; row += sparseWidth)
             {
-                sparseMissing[i] += (long)((ulong)sparse[i] >> 63);
+                for (int i = 0; i < sparseWidth; i++)
+                {
+                    sparseMissing[i] += (long)((ulong)sparse[row + i] >> 63);
+                }
             }
         }
 

@@ -8,8 +8,8 @@ namespace NasRec.Runtime.Data.Preparation;
 /// <summary>
 /// The encodings fitted on the training split only: <c>standardize</c> (mean and deviation) and
 /// <c>vocabulary</c> (values seen at least min-count times, most frequent first, at most n - 1 of
-/// them; everything else maps to the missing row 0). Staged rows carry the raw value and the
-/// vocabulary key; <see cref="Apply"/> turns them into what the store keeps.
+/// them; everything else maps to the missing row 0). The written splits carry the raw value and the
+/// vocabulary key; <see cref="Apply"/> rewrites them in place into what the store keeps.
 /// </summary>
 public sealed class TrainingEncoder
 {
@@ -26,29 +26,39 @@ public sealed class TrainingEncoder
     public IReadOnlyDictionary<string, long> VocabularySizes =>
         vocabularies.ToDictionary(v => schema.SparseFeatures[v.Key].Name, v => (long)v.Value.Count);
 
-    public static TrainingEncoder Fit(DatasetSchema schema, MappedRows staged, IReadOnlyList<byte> splitOf)
+    /// <summary>Whether the dataset has encodings fitted on the training split; without them the written splits are final.</summary>
+    public static bool Needed(DatasetSchema schema) => Standardized(schema).Length > 0 || Vocabulary(schema).Length > 0;
+
+    private static int[] Standardized(DatasetSchema schema) =>
+        Enumerable.Range(0, schema.DenseFeatures.Count).Where(i => schema.DenseFeatures[i].Transform == DenseTransform.Standardize).ToArray();
+
+    private static int[] Vocabulary(DatasetSchema schema) =>
+        Enumerable.Range(0, schema.SparseFeatures.Count).Where(i => schema.SparseFeatures[i].Encoding == CategoricalEncoding.Vocabulary).ToArray();
+
+    /// <summary>The encoder of a dataset without such encodings (see <see cref="Needed"/>): it has nothing to apply or save.</summary>
+    public static TrainingEncoder None(DatasetSchema schema) => new(schema);
+
+    /// <summary>Fits the encodings on the rows of the training split.</summary>
+    public static TrainingEncoder Fit(DatasetSchema schema, MappedRows train)
     {
         var encoder = new TrainingEncoder(schema);
-        var standardized = Enumerable.Range(0, schema.DenseFeatures.Count).Where(i => schema.DenseFeatures[i].Transform == DenseTransform.Standardize).ToArray();
-        var vocabulary = Enumerable.Range(0, schema.SparseFeatures.Count).Where(i => schema.SparseFeatures[i].Encoding == CategoricalEncoding.Vocabulary).ToArray();
-        if (standardized.Length == 0 && vocabulary.Length == 0) return encoder;
+        var standardized = Standardized(schema);
+        var vocabulary = Vocabulary(schema);
 
         var sums = new double[standardized.Length];
         var squares = new double[standardized.Length];
         var counts = vocabulary.Select(_ => new Dictionary<long, long>()).ToArray();
-        long rows = 0;
-        for (long r = 0; r < staged.Rows; r++)
+        long rows = train.Rows;
+        for (long r = 0; r < rows; r++)
         {
-            if (splitOf[(int)r] != (byte)DataSplit.Train) continue;
-            rows++;
-            var dense = staged.Dense(r);
+            var dense = train.Dense(r);
             for (int k = 0; k < standardized.Length; k++)
             {
                 double x = dense[standardized[k]];
                 sums[k] += x;
                 squares[k] += x * x;
             }
-            var sparse = staged.Sparse(r);
+            var sparse = train.Sparse(r);
             for (int k = 0; k < vocabulary.Length; k++)
             {
                 long key = sparse[vocabulary[k]];
@@ -77,18 +87,32 @@ public sealed class TrainingEncoder
         return encoder;
     }
 
-    /// <summary>Finishes one staged row in place: standardized dense values, vocabulary ranks (-1: missing or unknown).</summary>
-    public void Apply(Span<float> dense, Span<long> sparse)
+    /// <summary>
+    /// Finishes the written rows of a split in place: standardized dense values, vocabulary ranks (-1: missing or
+    /// unknown). Returns the missing values per sparse feature, which now include the unknown ones.
+    /// </summary>
+    public long[] Apply(MappedRows rows)
     {
-        foreach (var (feature, m) in moments)
+        var sparseMissing = new long[rows.SparseWidth];
+        for (long row = 0; row < rows.Rows; row++)
         {
-            double centered = dense[feature] - m.Mean;
-            dense[feature] = (float)(m.Deviation > 0 ? centered / m.Deviation : centered);
+            var dense = rows.EditDense(row);
+            foreach (var (feature, m) in moments)
+            {
+                double centered = dense[feature] - m.Mean;
+                dense[feature] = (float)(m.Deviation > 0 ? centered / m.Deviation : centered);
+            }
+            var sparse = rows.EditSparse(row);
+            foreach (var (feature, rank) in ranks)
+            {
+                sparse[feature] = sparse[feature] != CategoricalValue.Missing && rank.TryGetValue(sparse[feature], out var r) ? r : CategoricalValue.Missing;
+            }
+            for (int i = 0; i < sparse.Length; i++)
+            {
+                if (sparse[i] == CategoricalValue.Missing) sparseMissing[i]++;
+            }
         }
-        foreach (var (feature, rank) in ranks)
-        {
-            sparse[feature] = sparse[feature] != CategoricalValue.Missing && rank.TryGetValue(sparse[feature], out var r) ? r : CategoricalValue.Missing;
-        }
+        return sparseMissing;
     }
 
     /// <summary>Writes each vocabulary as <c>{feature}.tsv</c>: per line the value's key (XxHash64 of its text, 63 bits) and its training count, in rank order.</summary>

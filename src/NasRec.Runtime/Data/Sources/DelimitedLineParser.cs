@@ -9,9 +9,10 @@ using NasRec.Runtime.Data.Store;
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Turns lines of a tab- or comma-separated file into store rows, without a string per row: fields
-/// are spans of the line (a quoted CSV field is unescaped into a reused buffer). One parser per
-/// thread; a bad row goes to <see cref="BadRows"/> with its file, line and column.
+/// Turns the records of a tab- or comma-separated file (a line each, except that a quoted CSV field
+/// may hold newlines) into store rows, without a string per row: fields are spans of the record (a
+/// quoted CSV field is unescaped into a reused buffer). One parser per thread; a bad row goes to
+/// <see cref="BadRows"/> with its file, the line it starts on, and its column.
 /// </summary>
 public sealed class DelimitedLineParser
 {
@@ -31,37 +32,94 @@ public sealed class DelimitedLineParser
         this.layout = layout;
         this.file = file;
         this.rewriter = rewriter;
-        delimiter = format == DataFormat.Csv ? (byte)',' : (byte)'\t';
-        quoting = format == DataFormat.Csv;
+        Framing = RecordFraming.Of(format);
+        delimiter = Framing.Delimiter;
+        quoting = Framing.Quoting;
         fields = new FieldSpan[layout.Columns.Count + 1];
     }
 
+    /// <summary>How this parser's records end (a quoted CSV field may hold newlines).</summary>
+    public RecordFraming Framing { get; }
+
     /// <summary>
-    /// Parses whole lines (each ending in '\n', the last one may not) into <paramref name="block"/>.
+    /// Parses whole records (each ending in '\n', the last one may not) into the block of each row's
+    /// split, <paramref name="blocks"/>[<paramref name="splits"/>.Of(row)].
     /// <paramref name="firstLine"/> is the 1-based line number of the first, <paramref name="firstRow"/> its data row number.
     /// </summary>
-    public void ParseLines(ReadOnlySpan<byte> text, long firstLine, long firstRow, RowBlock block, BadRows bad)
+    public void ParseRecords(ReadOnlySpan<byte> text, long firstLine, long firstRow, RowSplits splits, RowBlock[] blocks, BadRows bad)
     {
         long line = firstLine;
         long row = firstRow;
         while (!text.IsEmpty)
         {
-            int end = text.IndexOf((byte)'\n');
-            var content = end < 0 ? text : text[..end];
-            text = end < 0 ? default : text[(end + 1)..];
-            if (!content.IsEmpty && content[^1] == (byte)'\r') content = content[..^1];
-            if (rewriter is not null) content = rewriter.Rewrite(content, ref rewritten);
-            ParseLine(content, line, row, block, bad);
-            line++;
+            var record = NextRecord(ref text);
+            ParseLine(Content(record), line, row, blocks[splits.Of(row)], bad);
+            line += LinesOf(record);
             row++;
         }
+    }
+
+    /// <summary>
+    /// Reads only the label of each record into <paramref name="labels"/> (one per record), <see cref="LabelValue.Unread"/>
+    /// for one that does not read: the full parse reports it.
+    /// </summary>
+    public void ReadLabels(ReadOnlySpan<byte> text, Span<byte> labels)
+    {
+        for (int i = 0; !text.IsEmpty; i++)
+        {
+            labels[i] = TryLabel(Content(NextRecord(ref text)), out byte label) ? label : LabelValue.Unread;
+        }
+    }
+
+    /// <summary>Takes the first record off <paramref name="text"/>, with its '\n' if any.</summary>
+    private ReadOnlySpan<byte> NextRecord(ref ReadOnlySpan<byte> text)
+    {
+        int end = Framing.End(text);
+        var record = end < 0 ? text : text[..(end + 1)];
+        text = end < 0 ? default : text[(end + 1)..];
+        return record;
+    }
+
+    /// <summary>The physical lines a record spans (more than one when a quoted field holds newlines).</summary>
+    private long LinesOf(ReadOnlySpan<byte> record) => quoting ? Math.Max(1, record.Count((byte)'\n')) : 1;
+
+    /// <summary>A record without its line end, rewritten when the format needs it.</summary>
+    private ReadOnlySpan<byte> Content(ReadOnlySpan<byte> record)
+    {
+        if (!record.IsEmpty && record[^1] == (byte)'\n') record = record[..^1];
+        if (!record.IsEmpty && record[^1] == (byte)'\r') record = record[..^1];
+        return rewriter is null ? record : rewriter.Rewrite(record, ref rewritten);
+    }
+
+    private bool TryLabel(ReadOnlySpan<byte> line, out byte label)
+    {
+        label = 0;
+        var field = line;
+        if (quoting)
+        {
+            if (SplitInto(line) <= layout.LabelColumn) return false;
+            field = Field(line, layout.LabelColumn);
+        }
+        else
+        {
+            // Only the fields up to the label's: the common case is a label in the first column.
+            for (int k = 0; k < layout.LabelColumn; k++)
+            {
+                int at = field.IndexOf(delimiter);
+                if (at < 0) return false;
+                field = field[(at + 1)..];
+            }
+            int end = field.IndexOf(delimiter);
+            if (end >= 0) field = field[..end];
+        }
+        return LabelValue.TryParse(field, out label);
     }
 
     /// <summary>Splits a header line into column names (once per file, so it may allocate).</summary>
     public static IReadOnlyList<string> HeaderNames(ReadOnlySpan<byte> line, DataFormat format)
     {
         if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
-        byte delimiter = format == DataFormat.Csv ? (byte)',' : (byte)'\t';
+        byte delimiter = RecordFraming.Of(format).Delimiter;
         var names = new List<string>();
         var field = new List<byte>();
         bool inQuotes = false;

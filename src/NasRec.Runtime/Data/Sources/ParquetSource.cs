@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Data.Encodings;
 using NasRec.Runtime.Data.Store;
@@ -9,13 +7,12 @@ using Parquet.Schema;
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Reads a Parquet file (Parquet.Net) row group by row group, columns by name. Nulls are missing
-/// values; a label is an integer or boolean 0/1; dense columns are numbers; categorical values of
-/// any type go through the feature's encoding as text (integers as decimal digits).
+/// Reads a Parquet file (Parquet.Net) row group by row group, columns by name, each column with its
+/// own type. Nulls are missing values; a label is a number or boolean 0/1; dense columns are numbers;
+/// categorical values of any type go through the feature's encoding as text (numbers as invariant digits).
 /// </summary>
 public sealed class ParquetSource : IRowSource
 {
-    private const int Slice = 1 << 16;
     private readonly DatasetSchema schema;
 
     public ParquetSource(DatasetSchema schema) => this.schema = schema;
@@ -28,125 +25,101 @@ public sealed class ParquetSource : IRowSource
         return Layout(reader, path);
     });
 
-    public void Read(InputFile input, long firstRow, BadRows bad, Action<RowBlock> sink)
+    public void ReadLabels(InputFile input, List<byte> labels, Action advanced)
     {
-        RowsRead = Run(input.Path, () => ReadAll(input.Path, firstRow, bad, sink));
-        if (RowsRead == 0) throw new DataException($"{input.Path}: the file holds no rows; expected at least one row");
+        RowsRead = Run(input.Path, () => ForEachRowGroup(input, async (rowGroup, _, layout, fields) =>
+        {
+            var label = await ParquetColumn.Read(rowGroup, fields[layout.LabelColumn]);
+            for (int i = 0; i < label.Count; i++) labels.Add(label.TryLabel(i, out byte value) ? value : LabelValue.Unread);
+            advanced();
+        }));
     }
 
-    private async Task<long> ReadAll(string path, long firstRow, BadRows bad, Action<RowBlock> sink)
+    public void Read(InputFile input, long firstRow, RowSplits splits, BadRows bad, Action<DataSplit, RowBlock> sink)
     {
-        await using var reader = await ParquetReader.CreateAsync(path);
-        var layout = Layout(reader, path);
-        var fields = reader.Schema.GetDataFields();
-        var block = new RowBlock(layout.DenseColumns.Length, layout.SparseColumns.Length);
+        RowBlock[]? blocks = null;
         var text = new byte[64];
         long row = firstRow;
-        for (int group = 0; group < reader.RowGroupCount; group++)
+        RowsRead = Run(input.Path, () => ForEachRowGroup(input, async (rowGroup, group, layout, fields) =>
         {
-            using var rowGroup = reader.OpenRowGroupReader(group);
-            var columns = new Dictionary<int, Array>();
+            blocks ??= RowSplits.Blocks(layout.DenseColumns.Length, layout.SparseColumns.Length);
+            foreach (var block in blocks) block.Clear();
+            var columns = new Dictionary<int, ParquetColumn>();
             foreach (var column in layout.DenseColumns.Append(layout.LabelColumn).Concat(layout.SparseColumns).Where(c => c >= 0).Distinct())
             {
-                columns[column] = await Column(rowGroup, fields[column]);
+                columns[column] = await ParquetColumn.Read(rowGroup, fields[column]);
             }
             for (int i = 0; i < rowGroup.RowCount; i++, row++)
             {
-                if (block.Count == Slice)
-                {
-                    sink(block);
-                    block.Clear();
-                }
-                ReadRow(layout, columns, i, new DataLocation(path, i, null, group), row, block, bad, ref text);
+                ReadRow(layout, columns, i, new DataLocation(input.Path, i, null, group), row, blocks[splits.Of(row)], bad, ref text);
             }
-        }
-        if (block.Count > 0) sink(block);
-        return row - firstRow;
+            for (int split = 0; split < RowSplits.Nowhere; split++)
+            {
+                if (blocks[split].Count > 0) sink((DataSplit)split, blocks[split]);
+            }
+        }));
     }
 
-    /// <summary>A column of a row group as an array of its CLR type (nullable when the field is).</summary>
-    private static async Task<Array> Column(ParquetRowGroupReader rowGroup, DataField field)
+    /// <summary>
+    /// Opens each row group in turn and hands it on; the input file's own bytes are read (and hashed) along,
+    /// in proportion, so that progress advances per row group. Returns the rows.
+    /// </summary>
+    private async Task<long> ForEachRowGroup(InputFile input, Func<ParquetRowGroupReader, int, ColumnLayout, DataField[], Task> handle)
     {
-        int n = checked((int)rowGroup.RowCount);
-        if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+        await using var reader = await ParquetReader.CreateAsync(input.Path);
+        var layout = Layout(reader, input.Path);
+        var fields = reader.Schema.GetDataFields();
+        long rows = 0;
+        for (int group = 0; group < reader.RowGroupCount; group++)
         {
-            var strings = new string?[n];
-            await rowGroup.ReadAsync(field, strings.AsMemory());
-            return strings;
+            using var rowGroup = reader.OpenRowGroupReader(group);
+            input.ReadTo(input.Size * (group + 1) / reader.RowGroupCount);
+            await handle(rowGroup, group, layout, fields);
+            rows += rowGroup.RowCount;
         }
-        return field.ClrType switch
-        {
-            var t when t == typeof(int) => await Values<int>(rowGroup, field, n),
-            var t when t == typeof(long) => await Values<long>(rowGroup, field, n),
-            var t when t == typeof(short) => await Values<short>(rowGroup, field, n),
-            var t when t == typeof(byte) => await Values<byte>(rowGroup, field, n),
-            var t when t == typeof(bool) => await Values<bool>(rowGroup, field, n),
-            var t when t == typeof(float) => await Values<float>(rowGroup, field, n),
-            var t when t == typeof(double) => await Values<double>(rowGroup, field, n),
-            var t => throw new NotSupportedException($"column '{field.Name}' holds {t.Name} values; supported: strings, integers, floating point and booleans"),
-        };
+        if (rows == 0) throw new DataException($"{input.Path}: the file holds no rows; expected at least one row");
+        return rows;
     }
 
-    private static async Task<Array> Values<T>(ParquetRowGroupReader rowGroup, DataField field, int n) where T : struct
-    {
-        if (field.IsNullable)
-        {
-            var nullable = new T?[n];
-            await rowGroup.ReadAsync<T>(field, nullable.AsMemory());
-            return nullable;
-        }
-        var values = new T[n];
-        await rowGroup.ReadAsync<T>(field, values.AsMemory());
-        return values;
-    }
-
-    private static void ReadRow(ColumnLayout layout, Dictionary<int, Array> columns, int i, DataLocation where, long sourceRow, RowBlock block, BadRows bad, ref byte[] text)
+    private static void ReadRow(ColumnLayout layout, Dictionary<int, ParquetColumn> columns, int i, DataLocation where, long sourceRow, RowBlock block, BadRows bad, ref byte[] text)
     {
         int row = block.Add(sourceRow);
-        var label = columns[layout.LabelColumn].GetValue(i);
-        if (label is not (0 or 1 or 0L or 1L or true or false or (byte)0 or (byte)1 or (short)0 or (short)1))
+        var label = columns[layout.LabelColumn];
+        if (!label.TryLabel(i, out block.Label(row)))
         {
             block.RemoveLast();
-            bad.Report("bad labels", new DataException(where with { Column = layout.Describe(layout.LabelColumn) }, LabelValue.Expected, Show(label)));
+            bad.Report("bad labels", new DataException(where with { Column = layout.Describe(layout.LabelColumn) }, LabelValue.Expected, label.Show(i)));
             return;
         }
-        block.Label(row) = Convert.ToByte(label, CultureInfo.InvariantCulture);
 
         var dense = block.DenseOf(row);
         for (int f = 0; f < dense.Length; f++)
         {
             int column = layout.DenseColumns[f];
             if (column < 0) continue;
-            var value = columns[column].GetValue(i);
-            if (value is null) block.MarkMissing(row, f);
-            if (value is not (null or int or long or float or double or short or byte))
+            var values = columns[column];
+            bool missing = values.IsNull(i);
+            if (missing) block.MarkMissing(row, f);
+            double value = 0;
+            if (!missing && !values.TryNumber(i, out value))
             {
                 block.RemoveLast();
-                bad.Report("non-numeric dense values", new DataException(where with { Column = layout.Describe(column) }, DenseValue.Expected, Show(value)));
+                bad.Report("non-numeric dense values", new DataException(where with { Column = layout.Describe(column) }, DenseValue.Expected, values.Show(i)));
                 return;
             }
-            dense[f] = DenseValue.Transform(value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture), layout.DenseTransforms[f]);
+            dense[f] = DenseValue.Transform(value, layout.DenseTransforms[f]);
         }
 
         var sparse = block.SparseOf(row);
         for (int f = 0; f < sparse.Length; f++)
         {
             int column = layout.SparseColumns[f];
-            var value = columns[column].GetValue(i);
-            string cell = value switch
-            {
-                null => "",
-                string s => s,
-                IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString() ?? "",
-            };
-            int length = Encoding.UTF8.GetMaxByteCount(cell.Length);
-            if (text.Length < length) text = new byte[length];
-            int written = Encoding.UTF8.GetBytes(cell, text);
-            if (!CategoricalValue.TryEncode(text.AsSpan(0, written), layout.SparseEncodings[f], out sparse[f]))
+            var values = columns[column];
+            int length = values.IsNull(i) ? 0 : values.Text(i, ref text);
+            if (!CategoricalValue.TryEncode(text.AsSpan(0, length), layout.SparseEncodings[f], out sparse[f]))
             {
                 block.RemoveLast();
-                bad.Report("bad categorical values", new DataException(where with { Column = layout.Describe(column) }, CategoricalValue.Expected(layout.SparseEncodings[f]), Show(value)));
+                bad.Report("bad categorical values", new DataException(where with { Column = layout.Describe(column) }, CategoricalValue.Expected(layout.SparseEncodings[f]), values.Show(i)));
                 return;
             }
         }
@@ -167,11 +140,4 @@ public sealed class ParquetSource : IRowSource
             throw new DataException($"{path}: not a readable Parquet file ({e.Message})", e);
         }
     }
-
-    private static string Show(object? value) => value switch
-    {
-        null => "a null",
-        string s => "'" + s + "'",
-        _ => "'" + Convert.ToString(value, CultureInfo.InvariantCulture) + "' (" + value.GetType().Name + ")",
-    };
 }

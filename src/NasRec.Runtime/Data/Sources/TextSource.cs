@@ -1,16 +1,21 @@
+using System.Runtime.InteropServices;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Data.Store;
 
 namespace NasRec.Runtime.Data.Sources;
 
 /// <summary>
-/// Streams a text file (tsv, csv, or libsvm and kdd2012 lines rewritten to tsv; gzip or not) into store rows: chunks of whole lines, each chunk cut
-/// at line ends into one part per core and parsed in parallel, the parts handed on in file order.
+/// Streams a text file (tsv, csv, or libsvm and kdd2012 lines rewritten to tsv; gzip or not) into store rows: chunks of whole records, each chunk cut
+/// at record ends into one part per core and parsed in parallel, the parts handed on in file order.
 /// Memory is a few chunks, whatever the file's length.
 /// </summary>
 public sealed class TextSource : IRowSource
 {
     private const int ChunkSize = 4 << 20;
+
+    /// <summary>A record longer than this is taken for a quoted field that never closes (rather than reading the rest of the file into memory).</summary>
+    private const int LongestRecord = 64 << 20;
+
     private readonly DatasetSchema schema;
     private readonly int parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -25,48 +30,112 @@ public sealed class TextSource : IRowSource
     /// <summary>The format the parser splits: rewritten lines are tab-separated.</summary>
     private DataFormat LineFormat => rewriter is null ? schema.Source.Format : DataFormat.Tsv;
 
+    private RecordFraming Framing => RecordFraming.Of(LineFormat);
+
     public ColumnLayout Probe(string path)
     {
         using var input = new InputFile(path);
         var buffer = new byte[1 << 20];
         int filled = FillFrom(input.Content, buffer, 0);
-        var (layout, dataStart) = Head(buffer.AsSpan(0, filled), path);
+        var (layout, dataStart, lines) = Head(buffer.AsSpan(0, filled), path);
         var rows = buffer.AsSpan(dataStart, filled - dataStart);
-        int end = rows.IndexOf((byte)'\n');
+        int end = Framing.End(rows);
         var first = end < 0 ? rows : rows[..(end + 1)];
         // The first data row must have the declared columns before any work starts; bad values are the run's concern.
-        var block = new RowBlock(layout.DenseColumns.Length, layout.SparseColumns.Length);
-        new DelimitedLineParser(layout, path, LineFormat, rewriter).ParseLines(first, schema.Source.Header ? 2 : 1, 0, block, new BadRows(skip: false));
+        var blocks = RowSplits.Blocks(layout.DenseColumns.Length, layout.SparseColumns.Length);
+        Parser(layout, path).ParseRecords(first, lines + 1, 0, RowSplits.All(DataSplit.Train), blocks, new BadRows(skip: false));
         return layout;
     }
 
-    public void Read(InputFile input, long firstRow, BadRows bad, Action<RowBlock> sink)
+    public void ReadLabels(InputFile input, List<byte> labels, Action advanced)
+    {
+        // One thread is enough for labels (the read-ahead hashes on another core); more only spin.
+        RowsRead = ForEachChunk(input, layout =>
+        {
+            var parser = Parser(layout, input.Path);
+            return (buffer, chunk) =>
+            {
+                foreach (var part in chunk)
+                {
+                    int first = labels.Count;
+                    CollectionsMarshal.SetCount(labels, checked(first + (int)part.Records));
+                    parser.ReadLabels(buffer.AsSpan(part.Start, part.Length), CollectionsMarshal.AsSpan(labels)[first..]);
+                }
+                advanced();
+            };
+        });
+    }
+
+    public void Read(InputFile input, long firstRow, RowSplits splits, BadRows bad, Action<DataSplit, RowBlock> sink)
+    {
+        // Two sets of workers: one set's rows are handed on (written) while the other parses the next chunk.
+        var handingOn = Task.CompletedTask;
+        try
+        {
+            RowsRead = ForEachChunk(input, layout =>
+            {
+                var sets = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, parts).Select(_ => new Worker(Parser(layout, input.Path), layout, bad.Skip)).ToArray()).ToArray();
+                int chunks = 0;
+                return (buffer, chunk) =>
+                {
+                    var workers = sets[chunks++ % 2];
+                    Parallel.For(0, chunk.Length, p => workers[p].Parse(buffer.AsSpan(chunk[p].Start, chunk[p].Length), chunk[p].FirstLine, firstRow + chunk[p].FirstRow, splits));
+                    handingOn.GetAwaiter().GetResult();
+                    handingOn = Task.Run(() =>
+                    {
+                        for (int p = 0; p < chunk.Length; p++) workers[p].HandOn(bad, sink);
+                    });
+                };
+            });
+        }
+        finally
+        {
+            // Never return with rows still being handed on; a failure there is in an earlier chunk, so it wins.
+            handingOn.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Data rows (good and bad) the last <see cref="Read"/> or <see cref="ReadLabels"/> went through.</summary>
+    public long RowsRead { get; private set; }
+
+    private DelimitedLineParser Parser(ColumnLayout layout, string path) => new(layout, path, LineFormat, rewriter);
+
+    /// <summary>What to do with one chunk: its buffer and its parts (at most one per core).</summary>
+    private delegate void ChunkHandler(byte[] buffer, Part[] chunk);
+
+    /// <summary>
+    /// Reads the file chunk by chunk, cuts each chunk's whole records into parts and hands them to the
+    /// handler made for the file's layout; returns the number of data rows.
+    /// </summary>
+    private long ForEachChunk(InputFile input, Func<ColumnLayout, ChunkHandler> handlerFor)
     {
         var buffer = new byte[ChunkSize];
         int filled = FillFrom(input.Content, buffer, 0);
-        var (layout, start) = Head(buffer.AsSpan(0, filled), input.Path);
-        long line = schema.Source.Header ? 2 : 1;
-        var workers = Enumerable.Range(0, parts).Select(_ => new Worker(new DelimitedLineParser(layout, input.Path, LineFormat, rewriter), layout, bad.Skip)).ToArray();
-        long row = firstRow;
-        bool rowsSeen = false;
+        var (layout, start, headerLines) = Head(buffer.AsSpan(0, filled), input.Path);
+        var handle = handlerFor(layout);
+        var framing = Framing;
+        long line = headerLines + 1;
+        long row = 0;
         while (true)
         {
             bool atEnd = filled < buffer.Length;
             var data = buffer.AsSpan(start, filled - start);
-            int complete = atEnd ? data.Length : data.LastIndexOf((byte)'\n') + 1;
+            int complete = atEnd ? data.Length : framing.Complete(data);
             if (complete == 0 && !atEnd)
             {
-                // A line longer than the buffer: grow it and read on.
+                // A record longer than the buffer: grow it and read on.
+                if (buffer.Length >= LongestRecord)
+                    throw new DataException(new DataLocation(input.Path, line), $"a record shorter than {LongestRecord >> 20} MiB", "a longer one (a quoted field that does not close?)");
                 Array.Resize(ref buffer, buffer.Length * 2);
                 filled = FillFrom(input.Content, buffer, filled);
                 continue;
             }
             if (complete > 0)
             {
-                rowsSeen = true;
-                long lines = ParseParallel(buffer, start, complete, line, row, workers, bad, sink);
-                line += lines;
-                row += lines;
+                var chunk = Cut(buffer, start, complete, framing, line, row);
+                handle(buffer, chunk);
+                line = chunk[^1].FirstLine + chunk[^1].Lines;
+                row = chunk[^1].FirstRow + chunk[^1].Records;
             }
             if (atEnd) break;
             int rest = filled - start - complete;
@@ -74,53 +143,46 @@ public sealed class TextSource : IRowSource
             start = 0;
             filled = FillFrom(input.Content, buffer, rest);
         }
-        if (!rowsSeen) throw new DataException($"{input.Path}: the file holds a header and no rows; expected at least one row");
-        RowsRead = row - firstRow;
+        if (row == 0) throw new DataException($"{input.Path}: the file holds a header and no rows; expected at least one row");
+        return row;
     }
 
-    /// <summary>Data rows (good and bad) the last <see cref="Read"/> went through.</summary>
-    public long RowsRead { get; private set; }
-
-    /// <summary>The column layout (from the header, or the dataset's positional columns) and where the data rows start.</summary>
-    private (ColumnLayout Layout, int DataStart) Head(ReadOnlySpan<byte> start, string path)
+    /// <summary>The column layout (from the header, or the dataset's positional columns), where the data rows start, and the lines before them.</summary>
+    private (ColumnLayout Layout, int DataStart, long HeaderLines) Head(ReadOnlySpan<byte> start, string path)
     {
         if (start.IsEmpty) throw new DataException($"{path}: the file is empty; expected {(schema.Source.Header ? "a header and " : "")}at least one row");
-        if (!schema.Source.Header) return (ColumnLayout.Resolve(schema, schema.PositionalColumns(), path), 0);
-        int end = start.IndexOf((byte)'\n');
+        if (!schema.Source.Header) return (ColumnLayout.Resolve(schema, schema.PositionalColumns(), path), 0, 0);
+        int end = Framing.End(start);
         if (end < 0) end = start.Length;
         var names = DelimitedLineParser.HeaderNames(start[..end], schema.Source.Format);
-        return (ColumnLayout.Resolve(schema, names, path), Math.Min(end + 1, start.Length));
+        return (ColumnLayout.Resolve(schema, names, path), Math.Min(end + 1, start.Length), start[..end].Count((byte)'\n') + 1);
     }
 
-    /// <summary>Parses buffer[start, start + length) in parts; returns the number of lines.</summary>
-    private static long ParseParallel(byte[] buffer, int start, int length, long firstLine, long firstRow, Worker[] workers, BadRows bad, Action<RowBlock> sink)
+    /// <summary>Cuts buffer[start, start + length) at record ends into at most one part per core, numbering their lines and rows.</summary>
+    private Part[] Cut(byte[] buffer, int start, int length, RecordFraming framing, long firstLine, long firstRow)
     {
-        // Cut at line ends into at most one part per worker.
-        var bounds = new List<int> { start };
-        for (int p = 1; p < workers.Length; p++)
+        var data = buffer.AsSpan(start, length);
+        var bounds = new List<int> { 0 };
+        for (int p = 1; p < parts; p++)
         {
-            int target = start + (int)((long)length * p / workers.Length);
+            int target = (int)((long)length * p / parts);
             if (target <= bounds[^1]) continue;
-            int cut = buffer.AsSpan(target, start + length - target).IndexOf((byte)'\n');
-            if (cut < 0) break;
-            int bound = target + cut + 1;
-            if (bound < start + length && bound > bounds[^1]) bounds.Add(bound);
+            int bound = framing.BoundaryAfter(data[bounds[^1]..], target - bounds[^1]);
+            if (bound < 0 || bounds[^1] + bound >= length) break;
+            bounds.Add(bounds[^1] + bound);
         }
-        bounds.Add(start + length);
+        bounds.Add(length);
 
-        int count = bounds.Count - 1;
-        var lineOffsets = new long[count + 1];
-        for (int p = 0; p < count; p++)
+        var chunk = new Part[bounds.Count - 1];
+        long line = firstLine, row = firstRow;
+        for (int p = 0; p < chunk.Length; p++)
         {
-            var part = buffer.AsSpan(bounds[p], bounds[p + 1] - bounds[p]);
-            lineOffsets[p + 1] = lineOffsets[p] + part.Count((byte)'\n') + (part.Length > 0 && part[^1] != (byte)'\n' ? 1 : 0);
+            var (records, lines) = framing.Count(data[bounds[p]..bounds[p + 1]]);
+            chunk[p] = new Part(start + bounds[p], bounds[p + 1] - bounds[p], line, row, records, lines);
+            line += lines;
+            row += records;
         }
-        Parallel.For(0, count, p => workers[p].Parse(buffer.AsSpan(bounds[p], bounds[p + 1] - bounds[p]), firstLine + lineOffsets[p], firstRow + lineOffsets[p]));
-        for (int p = 0; p < count; p++)
-        {
-            workers[p].HandOn(bad, sink);
-        }
-        return lineOffsets[count];
+        return chunk;
     }
 
     private static int FillFrom(Stream stream, byte[] buffer, int offset)
@@ -135,21 +197,24 @@ public sealed class TextSource : IRowSource
         return filled;
     }
 
-    /// <summary>One part's parser, block and bad-row report, reused across chunks.</summary>
+    /// <summary>Whole records of a chunk: where in the buffer, the 1-based line and 0-based row of the first, how many of each.</summary>
+    private readonly record struct Part(int Start, int Length, long FirstLine, long FirstRow, long Records, long Lines);
+
+    /// <summary>One part's parser, blocks (one per split) and bad-row report, reused across chunks.</summary>
     private sealed class Worker(DelimitedLineParser parser, ColumnLayout layout, bool skip)
     {
-        private readonly RowBlock block = new(layout.DenseColumns.Length, layout.SparseColumns.Length);
+        private readonly RowBlock[] blocks = RowSplits.Blocks(layout.DenseColumns.Length, layout.SparseColumns.Length);
         private BadRows bad = new(skip);
         private DataException? error;
 
-        public void Parse(ReadOnlySpan<byte> lines, long firstLine, long firstRow)
+        public void Parse(ReadOnlySpan<byte> records, long firstLine, long firstRow, RowSplits splits)
         {
-            block.Clear();
+            foreach (var block in blocks) block.Clear();
             bad = new BadRows(skip);
             error = null;
             try
             {
-                parser.ParseLines(lines, firstLine, firstRow, block, bad);
+                parser.ParseRecords(records, firstLine, firstRow, splits, blocks, bad);
             }
             catch (DataException e)
             {
@@ -157,12 +222,15 @@ public sealed class TextSource : IRowSource
             }
         }
 
-        /// <summary>Passes the rows on, or the part's first error (parts are handed on in file order, so the earliest wins).</summary>
-        public void HandOn(BadRows total, Action<RowBlock> sink)
+        /// <summary>Passes each split's rows on, or the part's first error (parts are handed on in file order, so the earliest wins).</summary>
+        public void HandOn(BadRows total, Action<DataSplit, RowBlock> sink)
         {
             if (error is not null) throw error;
             total.Add(bad);
-            if (block.Count > 0) sink(block);
+            for (int split = 0; split < RowSplits.Nowhere; split++)
+            {
+                if (blocks[split].Count > 0) sink((DataSplit)split, blocks[split]);
+            }
         }
     }
 }

@@ -3,26 +3,22 @@ using System.IO.MemoryMappedFiles;
 namespace NasRec.Runtime.Data.Store;
 
 /// <summary>
-/// The rows of one stem, memory-mapped read-only: labels, dense and sparse values, and in a
-/// staging area the missing masks and source rows.
+/// The rows of one stem, memory-mapped: labels, dense and sparse values. Read-only, except for
+/// prepare's finishing of the encodings fitted on the training split.
 /// </summary>
 public sealed unsafe class MappedRows : IDisposable
 {
-    public const string MissingSuffix = ".missing";
-    public const string SourceSuffix = ".source";
-
     private readonly List<Mapping> mappings = new();
     private readonly byte* labels;
     private readonly float* dense;
     private readonly long* sparse;
-    private readonly byte* missing;
-    private readonly long* sourceRows;
+    private readonly bool writable;
 
-    public MappedRows(string folder, string stem, int denseWidth, int sparseWidth, bool staging = false)
+    public MappedRows(string folder, string stem, int denseWidth, int sparseWidth, bool writable = false)
     {
         DenseWidth = denseWidth;
         SparseWidth = sparseWidth;
-        MaskWidth = (denseWidth + 7) / 8;
+        this.writable = writable;
         try
         {
             var labelFile = Path.Combine(folder, stem + StoreFiles.Label);
@@ -30,11 +26,6 @@ public sealed unsafe class MappedRows : IDisposable
             labels = Map(labelFile, Rows);
             dense = (float*)Map(Path.Combine(folder, stem + StoreFiles.Dense), Rows * denseWidth * sizeof(float));
             sparse = (long*)Map(Path.Combine(folder, stem + StoreFiles.Sparse), Rows * sparseWidth * sizeof(long));
-            if (staging)
-            {
-                missing = Map(Path.Combine(folder, stem + MissingSuffix), Rows * MaskWidth);
-                sourceRows = (long*)Map(Path.Combine(folder, stem + SourceSuffix), Rows * sizeof(long));
-            }
         }
         catch
         {
@@ -49,8 +40,6 @@ public sealed unsafe class MappedRows : IDisposable
 
     public int SparseWidth { get; }
 
-    public int MaskWidth { get; }
-
     public byte Label(long row) => labels[row];
 
     public ReadOnlySpan<byte> Labels(long start, int count) => new(labels + start, count);
@@ -59,9 +48,11 @@ public sealed unsafe class MappedRows : IDisposable
 
     public ReadOnlySpan<long> Sparse(long row, int count = 1) => new(sparse + row * SparseWidth, count * SparseWidth);
 
-    public ReadOnlySpan<byte> Missing(long row) => new(missing + row * MaskWidth, MaskWidth);
+    /// <summary>A row's dense values to rewrite in place (a writable mapping only).</summary>
+    public Span<float> EditDense(long row) => writable ? new(dense + row * DenseWidth, DenseWidth) : throw new InvalidOperationException("The rows are mapped read-only.");
 
-    public long SourceRow(long row) => sourceRows[row];
+    /// <summary>A row's sparse values to rewrite in place (a writable mapping only).</summary>
+    public Span<long> EditSparse(long row) => writable ? new(sparse + row * SparseWidth, SparseWidth) : throw new InvalidOperationException("The rows are mapped read-only.");
 
     public void Dispose()
     {
@@ -75,7 +66,7 @@ public sealed unsafe class MappedRows : IDisposable
         if (length != expectedLength)
             throw new DataException($"{path} holds {length} bytes; {expectedLength} expected for {Rows} rows: the store is incomplete or corrupt (prepare it again)");
         if (length == 0) return null;
-        var mapping = new Mapping(path, length);
+        var mapping = new Mapping(path, length, writable);
         mappings.Add(mapping);
         return mapping.Pointer;
     }
@@ -86,10 +77,14 @@ public sealed unsafe class MappedRows : IDisposable
         private readonly MemoryMappedFile file;
         private readonly MemoryMappedViewAccessor view;
 
-        public Mapping(string path, long length)
+        private readonly bool writable;
+
+        public Mapping(string path, long length, bool writable)
         {
-            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            this.writable = writable;
+            var access = writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
+            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, access);
+            view = file.CreateViewAccessor(0, length, access);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             Pointer = pointer + view.PointerOffset;
@@ -99,6 +94,8 @@ public sealed unsafe class MappedRows : IDisposable
 
         public void Dispose()
         {
+            // Rewritten rows reach the disk before the store is renamed into place.
+            if (writable) view.Flush();
             view.SafeMemoryMappedViewHandle.ReleasePointer();
             view.Dispose();
             file.Dispose();
