@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NasRec.Cli.Quickstart;
 
 namespace NasRec.Cli.Tests;
@@ -21,12 +22,18 @@ public sealed class QuickstartCommandTests : IDisposable
             Assert.True(double.IsFinite((double)json[key]!), key);
         Assert.True((double)json["bayesLogloss"]! < (double)json["baseRateLogloss"]!);
         Assert.Equal(temp.File(Path.Combine("quickstart", "found.arch.yaml")), (string)json["archPath"]!);
-        Assert.Contains("kind: Architecture", File.ReadAllText((string)json["archPath"]!));
+        var found = File.ReadAllText((string)json["archPath"]!);
+        Assert.Contains("kind: Architecture", found);
+        // The schema line names a file that is there, for the editor's language server.
+        var schema = Regex.Match(found, @"\$schema=(\S+)").Groups[1].Value;
+        Assert.True(File.Exists(Path.Combine(temp.File("quickstart"), schema)), schema);
 
         var report = (string)json["reportDir"]!;
         foreach (var file in new[] { "report.md", "search-progress.png", "logloss-mflops.png", "supernet-training.png", "winner-training.png", "winner.arch.yaml" })
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         Assert.Contains("| logistic regression |", File.ReadAllText(Path.Combine(report, "report.md")));
+        var winnerSchema = Regex.Match(File.ReadAllText(Path.Combine(report, "winner.arch.yaml")), @"\$schema=(\S+)").Groups[1].Value;
+        Assert.True(File.Exists(Path.Combine(report, winnerSchema)), winnerSchema);
         Assert.Contains("Quickstart into", result.Error); // the scaled-down settings, on the error stream with --json
     }
 

@@ -11,6 +11,7 @@ internal sealed record QuickstartDocuments(SearchSpace Space, string SpaceYaml, 
 {
     public const string SpaceResource = "nasrec-small.space.yaml";
     public const string DatasetResource = "synthetic-criteo.dataset.yaml";
+    public const string SchemaResource = "nasrec.schema.json";
 
     public static QuickstartDocuments Load()
     {
@@ -20,6 +21,9 @@ internal sealed record QuickstartDocuments(SearchSpace Space, string SpaceYaml, 
         var documents = workspace.Files.Select(f => f.Document).ToList();
         return new QuickstartDocuments(documents.OfType<SearchSpace>().Single(), spaceYaml, documents.OfType<DatasetSchema>().Single(), datasetYaml);
     }
+
+    /// <summary>The documents' JSON Schema, for the editor's language server beside the YAML a quickstart writes.</summary>
+    public static string SchemaJson() => Resource(SchemaResource);
 
     private static string Resource(string name)
     {

@@ -49,7 +49,10 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         var best = search.Best;
         var initial = search.Candidates.Where(c => c.Candidate.Generation < 0).OrderBy(Ranking.Loss).ThenBy(c => c.Candidate.Index).ToList();
         var archPath = Path.Combine(output, "found.arch.yaml");
-        File.WriteAllText(archPath, Yaml(best));
+        // The schema goes beside it, where the report's copy (report/winner.arch.yaml, "../schema/...") finds it too.
+        Directory.CreateDirectory(Path.Combine(output, "schema"));
+        File.WriteAllText(Path.Combine(output, "schema", QuickstartDocuments.SchemaResource), QuickstartDocuments.SchemaJson());
+        File.WriteAllText(archPath, ArchitectureWriter.Write(best.Candidate.Architecture, "schema/" + QuickstartDocuments.SchemaResource));
         Step($"Exported the best architecture (validation logloss {best.ValLogloss:F5}, {best.Candidate.MegaFlops:F4} MFLOPs) to {archPath}");
 
         var found = Retrain("found", best, cancel);
