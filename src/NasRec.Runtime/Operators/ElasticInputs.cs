@@ -11,6 +11,10 @@ namespace NasRec.Runtime.Operators;
 /// <c>SupernetCompute.Sliced</c>); otherwise every unit, as the reference does.</param>
 public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadded Left, ZeroPadded Right, long KeptWidth, long KeptTokens, bool Sliced)
 {
+    /// <summary>The reference's arithmetic, zeros and masked units computed (<c>SupernetCompute.Masked</c>); otherwise an
+    /// operator may leave out work whose result is known exactly without it.</summary>
+    public bool Masked { get; init; }
+
     public long Batch => Dense.LeadingShape[0];
 
     /// <summary>How many output units a dense operator of <paramref name="width"/> units computes: d when sliced, else all.</summary>

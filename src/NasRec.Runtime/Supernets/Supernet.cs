@@ -143,7 +143,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
             Gather(dense, choice.Right, DenseInputWidth(index), DenseOffset),
             choice.DenseWidth,
             choice.SparseTokens,
-            Options.Compute == SupernetCompute.Sliced);
+            Options.Compute == SupernetCompute.Sliced) { Masked = Options.Compute == SupernetCompute.Masked };
 
         var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth, trailingDims: 0)));
         var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens, trailingDims: 1)));
