@@ -39,16 +39,17 @@ internal static class RerankCommand
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var resumeFolder = r.GetValue(resume);
             RerankFolder folder;
             RerankSettings rerank;
-            if (r.GetValue(resume) is { } resumeFolder)
+            if (resumeFolder is not null)
             {
                 folder = new RerankFolder(resumeFolder.FullName);
                 rerank = folder.LoadSettings();
             }
             else
             {
-                rerank = NewSettings(r);
+                rerank = NewSettings();
                 folder = new RerankFolder(r.GetValue(output)?.FullName ?? Path.Combine("runs", $"rerank-{DateTime.Now:yyyyMMdd-HHmmss}"));
                 if (File.Exists(folder.ScoresFile))
                     throw new CommandException($"{folder.Directory} already holds a rerank: continue it with --resume, or choose another --output");
@@ -56,7 +57,7 @@ internal static class RerankCommand
             }
             var candidates = rerank.Candidates();
             IReadOnlyList<ScratchScore> finished = [];
-            using var scoresFile = r.GetValue(resume) is null ? folder.Create() : folder.Resume(candidates, out finished);
+            using var scoresFile = resumeFolder is null ? folder.Create() : folder.Resume(candidates, out finished);
             var scores = ScratchTraining.Run(candidates, rerank.Training, new DirectoryInfo(rerank.Data), folder.Directory, targetDevice, stderr, finished, scoresFile.Append)
                 .OrderBy(score => score.ValLogloss).ToList();
 
@@ -71,21 +72,16 @@ internal static class RerankCommand
             else stdout.Write(Table(scores) + $"Ranking: {folder.Ranking}\n");
             return 0;
 
-            RerankSettings NewSettings(ParseResult r)
+            RerankSettings NewSettings()
             {
-                int count = r.GetValue(top);
-                if (count < 1) throw new CommandException("--top must be at least 1");
+                var (searchFolder, archsFolder) = (r.GetValue(search), r.GetValue(archs));
+                if (searchFolder is null == archsFolder is null) throw new CommandException("give one of --search <dir> or --archs <dir>");
+                if (r.GetValue(top) < 1) throw new CommandException("--top must be at least 1");
                 var store = r.GetValue(data) ?? throw new CommandException("--data is required (or --resume <rerank dir>)");
-                bool searchCap = budget.SearchCap(r);
-                var settings = budget.Settings(r);
-                var spacesFolder = r.GetValue(spaces);
-                return (r.GetValue(search), r.GetValue(archs)) switch
-                {
-                    // The spaces folder found now, so that a resume from elsewhere finds the same.
-                    ({ } searchFolder, null) => new RerankSettings(searchFolder.FullName, null, count, store.FullName, SpacesFolder.Resolve(spacesFolder), searchCap, settings),
-                    (null, { } archsFolder) => new RerankSettings(null, archsFolder.FullName, count, store.FullName, spacesFolder?.FullName, searchCap, settings),
-                    _ => throw new CommandException("give one of --search <dir> or --archs <dir>"),
-                };
+                // A search's spaces folder is found now, so that a resume started elsewhere finds the same one.
+                var spacesFolder = searchFolder is null ? r.GetValue(spaces)?.FullName : SpacesFolder.Resolve(r.GetValue(spaces));
+                return new RerankSettings(
+                    searchFolder?.FullName, archsFolder?.FullName, r.GetValue(top), store.FullName, spacesFolder, budget.SearchCap(r), budget.Settings(r));
             }
         }));
         return command;
