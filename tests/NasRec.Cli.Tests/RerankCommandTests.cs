@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace NasRec.Cli.Tests;
 
 /// <summary><c>nasrec rerank</c> on a small Criteo-layout store.</summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class RerankCommandTests : IDisposable
 {
     private readonly TinyCriteoWorkspace workspace = new(rows: 800);
@@ -48,6 +49,42 @@ public sealed class RerankCommandTests : IDisposable
         Assert.True(exitCode == 0, error);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"(?m)^   1  TinyFull\s+-\s+\d+\.\d{5}\s+\d\.\d{5}$"), output);
         Assert.DoesNotContain("TinySmall", output);
+    }
+
+    [Fact]
+    public void ResumedRerankKeepsWhatItTrainedAndEndsWithTheUninterruptedRanking()
+    {
+        var folder = workspace.File("rerank");
+        string scores = Path.Combine(folder, "scores.jsonl"), ranking = Path.Combine(folder, "ranking.json");
+        string first = Path.Combine(folder, "nasrecnet-full-TinyFull"), second = Path.Combine(folder, "nasrecnet-small-TinySmall");
+        var uninterrupted = CliRunner.Run("rerank", "--archs", workspace.Archs, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--top", "2", "--batch", "16", "--steps", "5", "--output", folder);
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Error);
+        var (lines, expected) = (File.ReadAllLines(scores), File.ReadAllText(ranking));
+        // As if killed while writing the second candidate's line: that line torn, its run folder written, no ranking yet.
+        File.WriteAllText(scores, lines[0] + "\n" + lines[1][..20]);
+        File.Delete(ranking);
+        File.WriteAllText(Path.Combine(first, "kept"), "");
+        File.WriteAllText(Path.Combine(second, "stale"), "");
+
+        var (exitCode, _, error) = CliRunner.Run("rerank", "--resume", folder);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("[1/2] TinyFull: trained before, kept", error);
+        Assert.Contains("[2/2] TinySmall: training from scratch", error);
+        Assert.True(File.Exists(Path.Combine(first, "kept")));
+        Assert.False(File.Exists(Path.Combine(second, "stale")));
+        Assert.Equal(lines, File.ReadAllLines(scores));
+        Assert.Equal(expected, File.ReadAllText(ranking));
+    }
+
+    [Fact]
+    public void RerankResumesOnlyARerankFolder()
+    {
+        var (exitCode, _, error) = CliRunner.Run("rerank", "--resume", workspace.Archs);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: {workspace.Archs} is not a rerank folder (no settings.json)\n", error.Replace("\r", ""));
     }
 
     [Fact]

@@ -11,15 +11,17 @@ namespace NasRec.Cli.Commands;
 /// <summary><c>nasrec rerank</c>: trains a search's best architectures from scratch and ranks them on val (spec §6.7 step 2).</summary>
 internal static class RerankCommand
 {
-    public const string RankingFile = "ranking.json";
-
     public static Command Create()
     {
         var search = new Option<DirectoryInfo>("--search") { HelpName = "search dir", Description = "A search folder: its journal's best architectures, each once" }.AcceptExistingOnly();
         var archs = new Option<DirectoryInfo>("--archs") { HelpName = "dir", Description = "A folder of *.arch.yaml files (nasrec export), in name order" }.AcceptExistingOnly();
         var top = new Option<int>("--top") { Description = "How many to train (the reference re-trains its top 15)", DefaultValueFactory = _ => 15 };
-        var data = TrainingOptions.Data();
+        var data = TrainingOptions.Data(required: false);
         var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "dir", Description = "Where the run folders and ranking.json go (default: runs/rerank-<time>)" };
+        var resume = new Option<DirectoryInfo>("--resume")
+        {
+            HelpName = "rerank dir", Description = "Continue an interrupted rerank in this folder with its settings: the candidates it trained are kept, the others trained",
+        }.AcceptExistingOnly();
         var budget = ScratchOptions.Create(defaultSteps: null, evaluateEvery: 10_000);
         var device = TrainingOptions.Device();
         var threads = TrainingOptions.Threads();
@@ -29,39 +31,58 @@ internal static class RerankCommand
         var command = new Command("rerank",
             "Trains the best architectures of a search (or a folder of them) from scratch on the train split, one run folder each, " +
             "and ranks them by validation logloss, as the reference's top-15 re-evaluation (Adagrad 0.12, batch 512, one epoch). " +
-            "Writes ranking.json; train the winner on train+val with nasrec train.")
+            "Writes ranking.json; train the winner on train+val with nasrec train. Interrupted, --resume continues it.")
         {
-            search, archs, top, data, output, device, threads, json, spaces,
+            search, archs, top, data, output, resume, device, threads, json, spaces,
         };
         budget.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
-            int count = r.GetValue(top);
-            if (count < 1) throw new CommandException("--top must be at least 1");
-            var settings = budget.Settings(r);
-            var spacesFolder = r.GetValue(spaces);
-            var candidates = (r.GetValue(search), r.GetValue(archs)) switch
+            var resumeFolder = r.GetValue(resume);
+            RerankFolder folder;
+            RerankSettings rerank;
+            if (resumeFolder is not null)
             {
-                ({ } searchFolder, null) => Candidates.FromSearch(searchFolder.FullName, count, SpacesFolder.Resolve(spacesFolder), budget.SearchCap(r)),
-                (null, { } archsFolder) => Candidates.FromFolder(archsFolder.FullName, count, spacesFolder?.FullName, budget.SearchCap(r)),
-                _ => throw new CommandException("give one of --search <dir> or --archs <dir>"),
-            };
-            var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"rerank-{DateTime.Now:yyyyMMdd-HHmmss}");
-            Directory.CreateDirectory(folder);
-            var scores = ScratchTraining.Run(candidates, settings, r.GetRequiredValue(data), folder, targetDevice, stderr)
+                folder = new RerankFolder(resumeFolder.FullName);
+                rerank = folder.LoadSettings();
+            }
+            else
+            {
+                rerank = NewSettings();
+                folder = new RerankFolder(r.GetValue(output)?.FullName ?? Path.Combine("runs", $"rerank-{DateTime.Now:yyyyMMdd-HHmmss}"));
+                if (File.Exists(folder.ScoresFile))
+                    throw new CommandException($"{folder.Directory} already holds a rerank: continue it with --resume, or choose another --output");
+                folder.WriteSettings(rerank);
+            }
+            var candidates = rerank.Candidates();
+            IReadOnlyList<ScratchScore> finished = [];
+            using var scoresFile = resumeFolder is null ? folder.Create() : folder.Resume(candidates, out finished);
+            var scores = ScratchTraining.Run(candidates, rerank.Training, new DirectoryInfo(rerank.Data), folder.Directory, targetDevice, stderr, finished, scoresFile.Append)
                 .OrderBy(score => score.ValLogloss).ToList();
 
             var ranking = new JsonObject
             {
-                ["output"] = Path.GetFullPath(folder),
-                ["settings"] = JsonSerializer.SerializeToNode(settings),
+                ["output"] = folder.Directory,
+                ["settings"] = JsonSerializer.SerializeToNode(rerank.Training),
                 ["ranking"] = new JsonArray(scores.Select((score, i) => Row(score, i + 1)).ToArray<JsonNode?>()),
             };
-            AtomicFile.WriteAllText(Path.Combine(folder, RankingFile), ranking.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AtomicFile.WriteAllText(folder.Ranking, ranking.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             if (r.GetValue(json)) stdout.WriteLine(ranking.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            else stdout.Write(Table(scores) + $"Ranking: {Path.Combine(Path.GetFullPath(folder), RankingFile)}\n");
+            else stdout.Write(Table(scores) + $"Ranking: {folder.Ranking}\n");
             return 0;
+
+            RerankSettings NewSettings()
+            {
+                var (searchFolder, archsFolder) = (r.GetValue(search), r.GetValue(archs));
+                if (searchFolder is null == archsFolder is null) throw new CommandException("give one of --search <dir> or --archs <dir>");
+                if (r.GetValue(top) < 1) throw new CommandException("--top must be at least 1");
+                var store = r.GetValue(data) ?? throw new CommandException("--data is required (or --resume <rerank dir>)");
+                // A search's spaces folder is found now, so that a resume started elsewhere finds the same one.
+                var spacesFolder = searchFolder is null ? r.GetValue(spaces)?.FullName : SpacesFolder.Resolve(r.GetValue(spaces));
+                return new RerankSettings(
+                    searchFolder?.FullName, archsFolder?.FullName, r.GetValue(top), store.FullName, spacesFolder, budget.SearchCap(r), budget.Settings(r));
+            }
         }));
         return command;
     }

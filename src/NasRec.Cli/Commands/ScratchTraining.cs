@@ -17,18 +17,30 @@ internal sealed record ScratchScore(ScratchCandidate Candidate, BinaryMetrics? V
 /// </summary>
 internal static class ScratchTraining
 {
+    /// <param name="finished">Scores of the first candidates, trained by an interrupted run: kept as they are.</param>
+    /// <param name="trained">Sees each candidate's score as soon as it is trained.</param>
     public static IReadOnlyList<ScratchScore> Run(
-        IReadOnlyList<ScratchCandidate> candidates, TrainingSettings settings, DirectoryInfo storeDirectory, string output, Device device, TextWriter log)
+        IReadOnlyList<ScratchCandidate> candidates, TrainingSettings settings, DirectoryInfo storeDirectory, string output, Device device, TextWriter log,
+        IReadOnlyList<ScratchScore>? finished = null, Action<ScratchScore>? trained = null)
     {
-        var scores = new List<ScratchScore>();
-        foreach (var candidate in candidates)
+        var scores = new List<ScratchScore>(finished ?? []);
+        foreach (var (score, i) in scores.Select((score, i) => (score, i)))
+            log.WriteLine($"[{i + 1}/{candidates.Count}] {score.Candidate.Resolved.Architecture.Name}: trained before, kept");
+        foreach (var candidate in candidates.Skip(scores.Count))
         {
-            var folder = Path.Combine(output, $"{candidate.Label}-{candidate.Resolved.Architecture.Name}");
+            var folder = RunFolder(output, candidate);
             log.WriteLine($"[{scores.Count + 1}/{candidates.Count}] {candidate.Resolved.Architecture.Name}: training from scratch into {folder}");
-            scores.Add(new ScratchScore(candidate, Train(candidate, settings, storeDirectory, folder, device, log), folder));
+            // What an interrupted run left of this candidate is not resumable (no checkpoints): it starts over.
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            var score = new ScratchScore(candidate, Train(candidate, settings, storeDirectory, folder, device, log), folder);
+            scores.Add(score);
+            trained?.Invoke(score);
         }
         return scores;
     }
+
+    /// <summary>The run folder of <paramref name="candidate"/> in <paramref name="output"/>.</summary>
+    public static string RunFolder(string output, ScratchCandidate candidate) => Path.Combine(output, $"{candidate.Label}-{candidate.Resolved.Architecture.Name}");
 
     private static BinaryMetrics? Train(ScratchCandidate candidate, TrainingSettings settings, DirectoryInfo storeDirectory, string folder, Device device, TextWriter log)
     {

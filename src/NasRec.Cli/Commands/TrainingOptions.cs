@@ -18,9 +18,12 @@ internal static class TrainingOptions
 
     public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
 
-    public static Option<DirectoryInfo> Data() => new Option<DirectoryInfo>("--data")
+    /// <param name="required">False for a command that can take it from a folder it resumes.</param>
+    public static Option<DirectoryInfo> Data(bool required = true) => new Option<DirectoryInfo>("--data")
     {
-        HelpName = "store", Description = "A prepared data store (nasrec data prepare)", Required = true,
+        HelpName = "store",
+        Description = "A prepared data store (nasrec data prepare)" + (required ? "" : " (required unless --resume)"),
+        Required = required,
     }.AcceptExistingOnly();
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text" };

@@ -11,6 +11,10 @@ namespace NasRec.Runtime.Operators;
 /// <c>SupernetCompute.Sliced</c>); otherwise every unit, as the reference does.</param>
 public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadded Left, ZeroPadded Right, long KeptWidth, long KeptTokens, bool Sliced)
 {
+    /// <summary>The reference's arithmetic, zeros and masked units computed (<c>SupernetCompute.Masked</c>); otherwise an
+    /// operator may leave out work whose result is known exactly without it.</summary>
+    public bool Masked { get; init; }
+
     public long Batch => Dense.LeadingShape[0];
 
     /// <summary>How many output units a dense operator of <paramref name="width"/> units computes: d when sliced, else all.</summary>
@@ -21,7 +25,8 @@ public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadd
 }
 
 /// <summary>An operator's supernet mode: built at the space's widest width, it reads zero-padded inputs and returns
-/// its full-width output, which the supernet masks to the chosen width (spec §2.4); sliced, only the kept units.</summary>
+/// its full-width output, which the supernet masks to the chosen width (spec §2.4); sliced, only the kept units (and
+/// the transformer, whose masked tokens cost the most, returns only its kept tokens whenever it is not masked).</summary>
 public interface IElasticOperator
 {
     Tensor Forward(ElasticInputs inputs);

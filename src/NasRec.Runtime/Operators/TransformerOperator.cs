@@ -47,23 +47,25 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
     }
 
     /// <summary>
-    /// Supernet mode: the projected tokens beyond the kept s are zeros (masked, or never computed when sliced),
-    /// yet all s_max tokens still attend and are attended to.
+    /// Supernet mode: the projected tokens beyond the kept s are zeros, yet all s_max tokens still attend and are
+    /// attended to. Masked, they are computed as the reference does and the output has s_max tokens. Otherwise only the
+    /// s kept tokens are: the zero tokens enter the attention as one counted key (<see cref="SelfAttention.Forward(Tensor, long)"/>)
+    /// and their outputs, which the supernet masks away, are never computed; the output has s tokens.
     /// </summary>
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
         long tokens = token_projection.weight!.shape[0];
         var h = TokenAxis.Project(token_projection, token_norm, inputs.Tokens, inputs.ComputedTokens(tokens));
-        h = inputs.Sliced
-            ? nn.functional.pad(h, [0, 0, 0, tokens - h.shape[1]])
-            : h * ConstantCache.KeepFirst(tokens, inputs.KeptTokens, trailingDims: 1, h.dtype, h.device);
-        return Encode(h).MoveToOuterDisposeScope();
+        var encoded = inputs.Masked
+            ? Encode(h * ConstantCache.KeepFirst(tokens, inputs.KeptTokens, trailingDims: 1, h.dtype, h.device), zeroTokens: 0)
+            : Encode(h.narrow(1, 0, inputs.KeptTokens), zeroTokens: tokens - inputs.KeptTokens);
+        return encoded.MoveToOuterDisposeScope();
     }
 
-    private Tensor Encode(Tensor h)
+    private Tensor Encode(Tensor h, long zeroTokens = 0)
     {
-        var u = norm1.call(attention.call(h) + h);
+        var u = norm1.call(attention.Forward(h, zeroTokens) + h);
         var f = feed_forward2.call(nn.functional.relu(feed_forward1.call(u)));
         return norm2.call(u + f);
     }

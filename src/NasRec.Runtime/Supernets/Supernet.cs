@@ -123,9 +123,12 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         using var scope = NewDisposeScope();
         var denseOutputs = new List<ZeroPadded> { ZeroPadded.Whole(dense) };
         var tokenOutputs = new List<ZeroPadded> { ZeroPadded.Whole(embedding.call(sparseIds).transpose(1, 2)) };
+        var reaching = ReachingTheHead(choice);
         for (int i = 0; i < blocks.Count; i++)
         {
-            var (denseOut, tokensOut) = Block(i, choice.Blocks[i], denseOutputs, tokenOutputs);
+            var (denseOut, tokensOut) = reaching[i]
+                ? Block(i, choice.Blocks[i], denseOutputs, tokenOutputs)
+                : (denseOutputs[0].With([], denseWidth), tokenOutputs[0].With([], sparseTokens + OperatorTraits.MergerTokens));
             denseOutputs.Add(denseOut);
             tokenOutputs.Add(tokensOut);
         }
@@ -143,7 +146,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
             Gather(dense, choice.Right, DenseInputWidth(index), DenseOffset),
             choice.DenseWidth,
             choice.SparseTokens,
-            Options.Compute == SupernetCompute.Sliced);
+            Options.Compute == SupernetCompute.Sliced) { Masked = Options.Compute == SupernetCompute.Masked };
 
         var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth, trailingDims: 0)));
         var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens, trailingDims: 1)));
@@ -162,6 +165,18 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         }
         var tokensOut = new ZeroPadded([sparseNode.shape[0], embeddingDim], sparseTokens + OperatorTraits.MergerTokens, tokenParts, sparseNode.dtype, sparseNode.device);
         return (DenseOutput(denseOut), Options.Compute == SupernetCompute.Masked ? ZeroPadded.Whole(tokensOut.Materialize()) : tokensOut);
+    }
+
+    /// <summary>
+    /// Which blocks' outputs reach the head (spec §8.2 liveness). The others change neither the logits nor any gradient,
+    /// so they are left out (as zeros that nothing reads) except by Masked, the reference's arithmetic. Only for an
+    /// architecture (a single-operator choice), where liveness is defined; any other path runs every block.
+    /// </summary>
+    private bool[] ReachingTheHead(SubnetChoice choice)
+    {
+        if (Options.Compute == SupernetCompute.Masked || !choice.IsSingleOperator) return Enumerable.Repeat(true, blocks.Count).ToArray();
+        var (dense, sparse) = ArchitectureAnalyzer.Liveness(choice.ToArchitecture(Space.Name, Space, Dataset).Blocks);
+        return Enumerable.Range(0, blocks.Count).Select(i => dense[i + 1] || sparse[i + 1]).ToArray();
     }
 
     /// <summary>A block's dense output as the d_max units later blocks see.</summary>

@@ -32,6 +32,20 @@ public static class ConstantCache
         });
     }
 
+    /// <summary>
+    /// Attention logits to add over <paramref name="keys"/> keys: zero, except <c>ln(count)</c> on the last, a key that
+    /// stands for <paramref name="count"/> identical keys (its softmax weight is theirs together). Shaped <c>[1, keys]</c>
+    /// to broadcast over the queries.
+    /// </summary>
+    public static Tensor LastKeyCounted(long keys, long count, ScalarType dtype, Device device) =>
+        Get("counted" + count.ToString(System.Globalization.CultureInfo.InvariantCulture), [1, keys], dtype, device, () =>
+        {
+            using var scope = NewDisposeScope();
+            var logits = zeros([1, keys], dtype, device);
+            logits[0, keys - 1] = Math.Log(count);
+            return logits.MoveToOuterDisposeScope();
+        });
+
     private static Tensor Get(string kind, long[] shape, ScalarType dtype, Device device, Func<Tensor> create)
     {
         string key = string.Join('|', kind, device.ToString(), dtype.ToString(), string.Join(',', shape));

@@ -94,6 +94,54 @@ public sealed class TransformerOperatorTests
         OperatorAssert.GradientsReachEveryParameter(transformer, transformer.call(randn(4, 26, 16)));
     }
 
+    [Theory]
+    [InlineData(16, true)]
+    [InlineData(32, true)]
+    [InlineData(48, false)]
+    [InlineData(64, true)]
+    public void ElasticTransformerAttendingToOneCountedZeroKeyEqualsTheMaskedArithmetic(long kept, bool layerNorm)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        const long MaxTokens = 64;
+        using var transformer = new TransformerOperator(26, MaxTokens, 16, layerNorm);
+        // Trained-like weights: every bias nonzero, so the zero tokens' keys and values (the in-projection's bias) matter.
+        using (no_grad())
+        {
+            foreach (var parameter in transformer.parameters()) parameter.normal_(0, 0.5);
+        }
+        var input = randn(8, 26, 16);
+        var projection = randn(8, kept, 16);
+
+        var (masked, maskedGradients) = ElasticRun(transformer, input, kept, masked: true, projection);
+        var (reduced, reducedGradients) = ElasticRun(transformer, input, kept, masked: false, projection);
+
+        OperatorAssert.Shape(reduced, 8, kept, 16);
+        OperatorAssert.Close(masked.narrow(1, 0, kept), reduced, 1e-5);
+        Assert.Equal(maskedGradients.Keys, reducedGradients.Keys);
+        foreach (var (name, gradient) in maskedGradients)
+        {
+            // Relative to the gradient's size: they sum over the batch and reach tens.
+            OperatorAssert.Close(gradient, reducedGradients[name], 1e-5 * Math.Max(1, gradient.abs().max().item<float>()));
+        }
+        Assert.True(reducedGradients["attention.in_proj_bias"].abs().sum().item<float>() > 0);
+    }
+
+    /// <summary>The elastic forward's output and every gradient (parameters and input) of a fixed projection of its first <paramref name="kept"/> tokens.</summary>
+    private static (Tensor Output, Dictionary<string, Tensor> Gradients) ElasticRun(
+        TransformerOperator transformer, Tensor input, long kept, bool masked, Tensor projection)
+    {
+        transformer.zero_grad();
+        var tokens = input.detach().requires_grad_();
+        var dense = ZeroPadded.Whole(zeros(input.shape[0], 4));
+        var inputs = new ElasticInputs(dense, ZeroPadded.Whole(tokens.transpose(1, 2)), dense, dense, 4, kept, Sliced: false) { Masked = masked };
+        var output = transformer.Forward(inputs);
+        (output.narrow(1, 0, kept) * projection).sum().backward();
+        var gradients = transformer.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        gradients["input"] = tokens.grad!.clone();
+        return (output.detach(), gradients);
+    }
+
     private static void AssertEncoderNormsAtInit(TransformerOperator transformer)
     {
         foreach (var norm in new[] { "norm1", "norm2" })
