@@ -31,6 +31,7 @@ public sealed class RankCheckFixture : IDisposable
 }
 
 /// <summary><c>nasrec search rank-check</c> end to end.</summary>
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class RankCheckCommandTests(RankCheckFixture fixture) : IClassFixture<RankCheckFixture>
 {
     private TinyCriteoWorkspace Workspace => fixture.Workspace;

@@ -10,6 +10,7 @@ using NasRec.Runtime.Supernets;
 
 namespace NasRec.Cli.Tests;
 
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class SearchCommandTests : IDisposable
 {
     private static readonly string[] SmallEvolution = ["--population", "8", "--tournament", "4", "--children", "2", "--generations", "3", "--seed", "5"];

@@ -42,6 +42,7 @@ public sealed class SupernetRunFixture : IDisposable
     public void Dispose() => temp.Dispose();
 }
 
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFixture<SupernetRunFixture>
 {
     [Fact]
