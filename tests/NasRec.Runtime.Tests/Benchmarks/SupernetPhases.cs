@@ -78,3 +78,6 @@ foreach (var (phase, list) in times)
     Console.WriteLine($"  {phase,-10} {median,8:F1}  {100 * median / total,5:F1}%  (min {list.Min():F1}, max {list.Max():F1})");
 }
 Console.WriteLine($"  total      {total,8:F1}  → {batchSize / total * 1000:F0} samples/s");
+// VmHWM: the process's peak resident memory (Linux).
+var peak = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+if (peak is not null) Console.WriteLine($"  peak RSS   {long.Parse(peak["VmHWM:".Length..].Trim().Split(' ')[0]) / 1024:N0} MiB");
