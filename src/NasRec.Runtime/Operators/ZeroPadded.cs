@@ -100,9 +100,8 @@ public sealed class ZeroPadded
 
     /// <summary>
     /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <c>x Wᵀ + b</c> over the last axis, from the parts' column
-    /// blocks of the weight only (exact: the zeros contribute nothing): one product per part (overlapping parts added
-    /// first), summed. Unlike one product over the parts side by side, nothing the size of the weight is copied, or kept
-    /// for backward. When recording with <see cref="Slices"/>, each part's block of the weight is a leaf with its own gradient.
+    /// blocks of the weight only (exact: the zeros contribute nothing; overlapping parts are added first). When recording
+    /// with <see cref="Slices"/>, each part's block of the weight is a leaf with its own gradient.
     /// </summary>
     public Tensor Linear(Linear linear, long firstOutput, long outputs)
     {
@@ -115,17 +114,19 @@ public sealed class ZeroPadded
             return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
         }
         bool sliced = Slices is not null && weight.requires_grad && is_grad_enabled();
-        Tensor? result = null;
-        foreach (var run in runs)
+        var products = runs.Select(Overlaid).Select(run => (run.Value, Weight: sliced
+            ? Slices!.Block(weight, firstOutput, outputs, run.Offset, run.Value.shape[^1])
+            : weight.narrow(0, firstOutput, outputs).narrow(1, run.Offset, run.Value.shape[^1]))).ToList();
+        long rows = leadingShape.Aggregate(1L, (product, axis) => product * axis);
+        long columns = products.Sum(p => p.Value.shape[^1]);
+        // A product per part copies nothing but adds up the parts' outputs, (parts - 1)·rows·outputs; one product over
+        // the parts side by side copies their values and weight columns instead, (rows + outputs)·columns. Dense inputs
+        // (fewer rows than a layer's outputs) take the former; the token axis (B·E rows, small weights) the latter.
+        if (products.Count > 1 && (rows + outputs) * columns < (products.Count - 1) * rows * outputs)
         {
-            var (offset, value) = Overlaid(run);
-            long columns = value.shape[^1];
-            var block = sliced
-                ? Slices!.Block(weight, firstOutput, outputs, offset, columns)
-                : weight.narrow(0, firstOutput, outputs).narrow(1, offset, columns);
-            result = result is null ? nn.functional.linear(value, block, bias) : result + nn.functional.linear(value, block);
+            return nn.functional.linear(cat(products.Select(p => p.Value).ToArray(), -1), cat(products.Select(p => p.Weight).ToArray(), 1), bias);
         }
-        return result!;
+        return products.Skip(1).Aggregate(nn.functional.linear(products[0].Value, products[0].Weight, bias), (sum, p) => sum + nn.functional.linear(p.Value, p.Weight));
     }
 
     /// <summary>The parts in order of offset, in runs of consecutive parts that <paramref name="continues"/> the run's last one.</summary>

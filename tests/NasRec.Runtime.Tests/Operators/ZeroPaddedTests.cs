@@ -8,8 +8,13 @@ public sealed class ZeroPaddedTests
 {
     private const long Size = 12;
 
-    /// <summary>Part layouts as (offset, width): with gaps, touching, the same units twice (sum's left = right), partly overlapping.</summary>
-    public static TheoryData<string> Layouts => new() { "0:3 5:4", "0:3 3:4 7:5", "2:4 2:4", "1:5 4:6 10:2", "0:12" };
+    private const long Rows = 64;
+
+    /// <summary>
+    /// Part layouts as offset:width: with gaps, touching, the same units twice (sum's left = right), partly overlapping;
+    /// "0:2 5:2" is narrow enough to take one product over the parts side by side, the others one product per part.
+    /// </summary>
+    public static TheoryData<string> Layouts => new() { "0:3 5:4", "0:3 3:4 7:5", "2:4 2:4", "1:5 4:6 10:2", "0:12", "0:2 5:2" };
 
     [Theory]
     [MemberData(nameof(Layouts))]
@@ -30,7 +35,7 @@ public sealed class ZeroPaddedTests
     {
         using var scope = NewDisposeScope();
         using var linear = nn.Linear(Size, 5, hasBias: false);
-        var upstream = randn(4, 5, generator: new Generator(3));
+        var upstream = randn(Rows, 5, generator: new Generator(3));
         (linear.call(Padded(layout, slices: null).Materialize()) * upstream).sum().backward();
         var expected = linear.weight!.grad!.clone();
 
@@ -62,16 +67,16 @@ public sealed class ZeroPaddedTests
         Assert.Same(joined, joined.Joined());
     }
 
-    /// <summary>A <c>[4, 12]</c> tensor with random parts at <paramref name="layout"/>'s places.</summary>
+    /// <summary>A <c>[64, 12]</c> tensor with random parts at <paramref name="layout"/>'s places.</summary>
     private static ZeroPadded Padded(string layout, GradientSlices? slices)
     {
         var generator = new Generator(7);
         var parts = layout.Split(' ').Select(place =>
         {
             var numbers = place.Split(':').Select(long.Parse).ToArray();
-            return new ZeroPaddedPart(numbers[0], randn([4, numbers[1]], generator: generator));
+            return new ZeroPaddedPart(numbers[0], randn([Rows, numbers[1]], generator: generator));
         }).ToList();
-        return new ZeroPadded([4], Size, parts, float32, CPU, slices);
+        return new ZeroPadded([Rows], Size, parts, float32, CPU, slices);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual)
