@@ -100,33 +100,27 @@ public sealed class ZeroPadded
 
     /// <summary>
     /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <c>x Wᵀ + b</c> over the last axis, from the parts' column
-    /// blocks of the weight only (exact: the zeros contribute nothing; overlapping parts are added first). When recording
-    /// with <see cref="Slices"/>, each part's block of the weight is a leaf with its own gradient.
+    /// blocks of the weight only (exact: the zeros contribute nothing): the parts side by side (overlapping ones added
+    /// first) times those blocks side by side, one matrix product. A single part (a joined run) multiplies its block in
+    /// place, so full-path products copy no weights. When recording with <see cref="Slices"/>, each part's block of the
+    /// weight is a leaf with its own gradient.
     /// </summary>
     public Tensor Linear(Linear linear, long firstOutput, long outputs)
     {
         var weight = linear.weight!;
         var bias = linear.bias?.narrow(0, firstOutput, outputs);
-        var runs = Runs((previous, next) => next.Offset < previous.End);
+        var runs = Runs((previous, next) => next.Offset < previous.End).Select(Overlaid).ToList();
         if (runs.Count == 0)
         {
             long[] shape = [.. leadingShape, outputs];
             return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
         }
         bool sliced = Slices is not null && weight.requires_grad && is_grad_enabled();
-        var products = runs.Select(Overlaid).Select(run => (run.Value, Weight: sliced
+        var blocks = runs.Select(run => sliced
             ? Slices!.Block(weight, firstOutput, outputs, run.Offset, run.Value.shape[^1])
-            : weight.narrow(0, firstOutput, outputs).narrow(1, run.Offset, run.Value.shape[^1]))).ToList();
-        long rows = leadingShape.Aggregate(1L, (product, axis) => product * axis);
-        long columns = products.Sum(p => p.Value.shape[^1]);
-        // A product per part copies nothing but adds up the parts' outputs, (parts - 1)·rows·outputs; one product over
-        // the parts side by side copies their values and weight columns instead, (rows + outputs)·columns. Dense inputs
-        // (fewer rows than a layer's outputs) take the former; the token axis (B·E rows, small weights) the latter.
-        if (products.Count > 1 && (rows + outputs) * columns < (products.Count - 1) * rows * outputs)
-        {
-            return nn.functional.linear(cat(products.Select(p => p.Value).ToArray(), -1), cat(products.Select(p => p.Weight).ToArray(), 1), bias);
-        }
-        return products.Skip(1).Aggregate(nn.functional.linear(products[0].Value, products[0].Weight, bias), (sum, p) => sum + nn.functional.linear(p.Value, p.Weight));
+            : weight.narrow(0, firstOutput, outputs).narrow(1, run.Offset, run.Value.shape[^1])).ToArray();
+        if (runs.Count == 1) return nn.functional.linear(runs[0].Value, blocks[0], bias);
+        return nn.functional.linear(cat(runs.Select(run => run.Value).ToArray(), -1), cat(blocks, 1), bias);
     }
 
     /// <summary>The parts in order of offset, in runs of consecutive parts that <paramref name="continues"/> the run's last one.</summary>

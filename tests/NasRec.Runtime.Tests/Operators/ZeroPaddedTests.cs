@@ -10,11 +10,8 @@ public sealed class ZeroPaddedTests
 
     private const long Rows = 64;
 
-    /// <summary>
-    /// Part layouts as offset:width: with gaps, touching, the same units twice (sum's left = right), partly overlapping;
-    /// "0:2 5:2" is narrow enough to take one product over the parts side by side, the others one product per part.
-    /// </summary>
-    public static TheoryData<string> Layouts => new() { "0:3 5:4", "0:3 3:4 7:5", "2:4 2:4", "1:5 4:6 10:2", "0:12", "0:2 5:2" };
+    /// <summary>Part layouts as offset:width: with gaps, touching, the same units twice (sum's left = right), partly overlapping.</summary>
+    public static TheoryData<string> Layouts => new() { "0:3 5:4", "0:3 3:4 7:5", "2:4 2:4", "1:5 4:6 10:2", "0:12" };
 
     [Theory]
     [MemberData(nameof(Layouts))]
