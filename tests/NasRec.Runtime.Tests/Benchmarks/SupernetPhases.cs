@@ -1,6 +1,6 @@
 // Where a supernet training step's time goes, phase by phase as TrainingStep.Run does them (median ms):
-// forward, loss, backward, clipping, optimizer, zeroing; and how many parameters (and entries) the first timed backward
-// gave a gradient. Criteo's inputs, tables capped at 500,000 rows, random batches.
+// forward, loss, backward, clipping, optimizer, zeroing; how many parameters (and entries) the first timed backward
+// gave a gradient; and the process's peak resident memory. Criteo's inputs, tables capped at 500,000 rows, random batches.
 // A file-based program, not a test; run from the repository root:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SupernetPhases.cs -c Release [-- space strategy compute steps batch threads]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
