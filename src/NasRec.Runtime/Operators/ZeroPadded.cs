@@ -22,7 +22,7 @@ public sealed class ZeroPadded
     {
         foreach (var part in parts)
         {
-            if (part.Offset < 0 || part.Offset + part.Value.shape[^1] > size)
+            if (part.Offset < 0 || part.End > size)
                 throw new ArgumentException($"A part of {part.Value.shape[^1]} at {part.Offset} does not fit in {size}.", nameof(parts));
         }
         this.leadingShape = leadingShape;
@@ -62,9 +62,9 @@ public sealed class ZeroPadded
     /// <summary>The full tensor, zeros written out (from the shared zero blocks).</summary>
     public Tensor Materialize()
     {
-        if (Parts is [{ Offset: 0 } only] && only.Value.shape[^1] == Size) return only.Value;
+        if (Parts is [{ Offset: 0 } only] && only.End == Size) return only.Value;
         var ordered = Parts.OrderBy(p => p.Offset).ToList();
-        bool overlapping = ordered.Zip(ordered.Skip(1)).Any(pair => pair.First.Offset + pair.First.Value.shape[^1] > pair.Second.Offset);
+        bool overlapping = ordered.Zip(ordered.Skip(1)).Any(pair => pair.First.End > pair.Second.Offset);
         if (overlapping)
         {
             return Parts.Select(p => With([p], Size).Materialize()).Aggregate((a, b) => a + b);
@@ -75,32 +75,22 @@ public sealed class ZeroPadded
         {
             if (part.Offset > at) pieces.Add(ZeroBlock(part.Offset - at));
             pieces.Add(part.Value);
-            at = part.Offset + part.Value.shape[^1];
+            at = part.End;
         }
         if (at < Size) pieces.Add(ZeroBlock(Size - at));
         return pieces.Count == 1 ? pieces[0] : cat(pieces, -1);
     }
 
     /// <summary>
-    /// <c>x Wᵀ + b</c> over the last axis, from the parts' column blocks of <paramref name="weight"/> only: the parts
-    /// side by side times those columns gathered, one matrix product (one product per part would cost a
-    /// full-size weight gradient per part in backward).
+    /// The same tensor with each run of touching parts joined into one (their values concatenated): a linear layer then
+    /// multiplies one contiguous block of its weight per run. Joined once where a block gathers its inputs, it serves
+    /// every operator that reads them.
     /// </summary>
-    private Tensor Linear(Tensor weight, Tensor? bias)
+    public ZeroPadded Joined()
     {
-        switch (Parts.Count)
-        {
-            case 0:
-                long[] shape = [.. leadingShape, weight.shape[0]];
-                return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
-            case 1:
-                var part = Parts[0];
-                return nn.functional.linear(part.Value, weight.narrow(1, part.Offset, part.Value.shape[^1]), bias);
-            default:
-                // Not cached: sampled paths lay their parts out in too many ways.
-                var columns = tensor(Parts.SelectMany(p => Enumerable.Range(0, (int)p.Value.shape[^1]).Select(i => p.Offset + i)).ToArray(), int64, Device);
-                return nn.functional.linear(cat(Parts.Select(p => p.Value).ToArray(), -1), weight.index_select(1, columns), bias);
-        }
+        var runs = Runs((previous, next) => next.Offset == previous.End);
+        if (runs.Count == Parts.Count) return this;
+        return With(runs.Select(run => run.Count == 1 ? run[0] : new ZeroPaddedPart(run[0].Offset, cat(run.Select(p => p.Value).ToArray(), -1))).ToList(), Size);
     }
 
     public Tensor Linear(Linear linear) => Linear(linear, 0, linear.weight!.shape[0]);
@@ -109,43 +99,58 @@ public sealed class ZeroPadded
     public Tensor Linear(Linear linear, long outputs) => Linear(linear, 0, outputs);
 
     /// <summary>
-    /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <paramref name="linear"/> only. When recording with
-    /// <see cref="Slices"/>, the weight's gradient comes as one block per stretch of columns the parts cover.
+    /// Outputs <c>[firstOutput, firstOutput + outputs)</c> of <c>x Wᵀ + b</c> over the last axis, from the parts' column
+    /// blocks of the weight only (exact: the zeros contribute nothing): the parts side by side (overlapping ones added
+    /// first) times those blocks side by side, one matrix product. A single part (a joined run) multiplies its block in
+    /// place, so full-path products copy no weights. When recording with <see cref="Slices"/>, each part's block of the
+    /// weight is a leaf with its own gradient.
     /// </summary>
     public Tensor Linear(Linear linear, long firstOutput, long outputs)
     {
         var weight = linear.weight!;
         var bias = linear.bias?.narrow(0, firstOutput, outputs);
-        if (Slices is null || Parts.Count == 0 || !weight.requires_grad || !is_grad_enabled()) return Linear(weight.narrow(0, firstOutput, outputs), bias);
-        var blocks = CoveredColumns().Select(c => (c.Start, Columns: Slices.Block(weight, firstOutput, outputs, c.Start, c.Length))).ToList();
-        Tensor Columns(ZeroPaddedPart part)
+        var runs = Runs((previous, next) => next.Offset < previous.End).Select(Overlaid).ToList();
+        if (runs.Count == 0)
         {
-            var (start, columns) = blocks.Last(b => b.Start <= part.Offset);
-            return columns.narrow(1, part.Offset - start, part.Value.shape[^1]);
+            long[] shape = [.. leadingShape, outputs];
+            return bias is null ? ConstantCache.Zeros(shape, Dtype, Device) : bias.expand(shape);
         }
-        if (Parts is [var only]) return nn.functional.linear(only.Value, Columns(only), bias);
-        return nn.functional.linear(cat(Parts.Select(p => p.Value).ToArray(), -1), cat(Parts.Select(Columns).ToArray(), 1), bias);
+        bool sliced = Slices is not null && weight.requires_grad && is_grad_enabled();
+        var blocks = runs.Select(run => sliced
+            ? Slices!.Block(weight, firstOutput, outputs, run.Offset, run.Value.shape[^1])
+            : weight.narrow(0, firstOutput, outputs).narrow(1, run.Offset, run.Value.shape[^1])).ToArray();
+        if (runs.Count == 1) return nn.functional.linear(runs[0].Value, blocks[0], bias);
+        return nn.functional.linear(cat(runs.Select(run => run.Value).ToArray(), -1), cat(blocks, 1), bias);
     }
 
-    /// <summary>The stretches of the last axis the parts cover, overlapping and touching parts merged, in order.</summary>
-    private List<(long Start, long Length)> CoveredColumns()
+    /// <summary>The parts in order of offset, in runs of consecutive parts that <paramref name="continues"/> the run's last one.</summary>
+    private List<List<ZeroPaddedPart>> Runs(Func<ZeroPaddedPart, ZeroPaddedPart, bool> continues)
     {
-        var covered = new List<(long Start, long Length)>();
+        var runs = new List<List<ZeroPaddedPart>>();
         foreach (var part in Parts.OrderBy(p => p.Offset))
         {
-            long end = part.Offset + part.Value.shape[^1];
-            if (covered.Count > 0 && part.Offset <= covered[^1].Start + covered[^1].Length)
-            {
-                var last = covered[^1];
-                covered[^1] = (last.Start, Math.Max(last.Length, end - last.Start));
-            }
-            else covered.Add((part.Offset, end - part.Offset));
+            if (runs.Count > 0 && continues(runs[^1].MaxBy(p => p.End), part)) runs[^1].Add(part);
+            else runs.Add([part]);
         }
-        return covered;
+        return runs;
+    }
+
+    /// <summary>Overlapping parts as one: added directly when they cover the same units (the sum operator's left = right), else padded to their extent first.</summary>
+    private (long Offset, Tensor Value) Overlaid(List<ZeroPaddedPart> run)
+    {
+        var first = run[0];
+        if (run.Count == 1) return (first.Offset, first.Value);
+        if (run.All(p => p.Offset == first.Offset && p.End == first.End)) return (first.Offset, run.Skip(1).Aggregate(first.Value, (sum, p) => sum + p.Value));
+        long end = run.Max(p => p.End);
+        return (first.Offset, With(run.Select(p => p with { Offset = p.Offset - first.Offset }).ToList(), end - first.Offset).Materialize());
     }
 
     private Tensor ZeroBlock(long length) => ConstantCache.Zeros([.. leadingShape, length], Dtype, Device);
 }
 
 /// <summary>A non-zero stretch of a <see cref="ZeroPadded"/> tensor: its values start at <paramref name="Offset"/> of the last axis.</summary>
-public readonly record struct ZeroPaddedPart(long Offset, Tensor Value);
+public readonly record struct ZeroPaddedPart(long Offset, Tensor Value)
+{
+    /// <summary>Where the part ends along the last axis (exclusive).</summary>
+    public long End => Offset + Value.shape[^1];
+}

@@ -139,11 +139,15 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
     private (ZeroPadded Dense, ZeroPadded Tokens) Block(int index, BlockChoice choice, List<ZeroPadded> dense, List<ZeroPadded> tokens)
     {
         var modules = blocks[index];
+        // Full-path reads the same outputs as dense inputs, left and right: gathered once for the three.
+        var gathered = new Dictionary<EquatableArray<int>, ZeroPadded>();
+        ZeroPadded DenseInputs(EquatableArray<int> chosen) =>
+            gathered.TryGetValue(chosen, out var input) ? input : gathered[chosen] = Gather(dense, chosen, DenseInputWidth(index), DenseOffset);
         var inputs = new ElasticInputs(
-            Gather(dense, choice.DenseInputs, DenseInputWidth(index), DenseOffset),
+            DenseInputs(choice.DenseInputs),
             Gather(tokens, choice.SparseInputs, InputTokens(index), TokenOffset),
-            Gather(dense, choice.Left, DenseInputWidth(index), DenseOffset),
-            Gather(dense, choice.Right, DenseInputWidth(index), DenseOffset),
+            DenseInputs(choice.Left),
+            DenseInputs(choice.Right),
             choice.DenseWidth,
             choice.SparseTokens,
             Options.Compute == SupernetCompute.Sliced) { Masked = Options.Compute == SupernetCompute.Masked };
@@ -185,14 +189,14 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
 
     /// <summary>
     /// The chosen outputs laid out at their places in the concatenation of all earlier outputs, the others
-    /// zero. Masked computes over the full concatenation, zeros written out, as the reference does.
+    /// zero, touching ones joined. Masked computes over the full concatenation, zeros written out, as the reference does.
     /// </summary>
     private ZeroPadded Gather(List<ZeroPadded> outputs, EquatableArray<int> chosen, long size, Func<int, long> offset)
     {
         var first = outputs[0];
         var parts = chosen.SelectMany(j => outputs[j].Shifted(offset(j))).ToList();
         var gathered = new ZeroPadded([.. first.LeadingShape], size, parts, first.Dtype, first.Device, GradientSlices);
-        return Options.Compute == SupernetCompute.Masked ? ZeroPadded.Whole(gathered.Materialize()) : gathered;
+        return Options.Compute == SupernetCompute.Masked ? ZeroPadded.Whole(gathered.Materialize()) : gathered.Joined();
     }
 
     private long DenseOffset(int output) => output == 0 ? 0 : DenseInputWidth(output - 1);

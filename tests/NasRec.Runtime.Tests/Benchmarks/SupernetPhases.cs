@@ -1,6 +1,6 @@
 // Where a supernet training step's time goes, phase by phase as TrainingStep.Run does them (median ms):
-// forward, loss, backward, clipping, optimizer, zeroing; and how many parameters (and entries) the first timed backward
-// gave a gradient. Criteo's inputs, tables capped at 500,000 rows, random batches.
+// forward, loss, backward, clipping, optimizer, zeroing; how many parameters (and entries) the first timed backward
+// gave a gradient; and the process's peak resident memory. Criteo's inputs, tables capped at 500,000 rows, random batches.
 // A file-based program, not a test; run from the repository root:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SupernetPhases.cs -c Release [-- space strategy compute steps batch threads]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
@@ -78,3 +78,6 @@ foreach (var (phase, list) in times)
     Console.WriteLine($"  {phase,-10} {median,8:F1}  {100 * median / total,5:F1}%  (min {list.Min():F1}, max {list.Max():F1})");
 }
 Console.WriteLine($"  total      {total,8:F1}  → {batchSize / total * 1000:F0} samples/s");
+// VmHWM: the process's peak resident memory (Linux).
+var peak = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+if (peak is not null) Console.WriteLine($"  peak RSS   {long.Parse(peak["VmHWM:".Length..].Trim().Split(' ')[0]) / 1024:N0} MiB");
