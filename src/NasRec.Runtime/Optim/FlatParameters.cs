@@ -17,6 +17,7 @@ internal sealed class FlatParameters : IDisposable
     private readonly Tensor gradients;
     private readonly Tensor accumulators;
     private readonly List<(string Name, Tensor Accumulator)> views = new();
+    private readonly List<Tensor> gradientViews = new();
 
     /// <param name="parameters">Parameters of one dtype on one device; their current values are kept.</param>
     public FlatParameters(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
@@ -37,7 +38,9 @@ internal sealed class FlatParameters : IDisposable
             var value = values.narrow(0, offset, size).view(parameter.shape);
             value.copy_(parameter);
             parameter.set_(value);
-            parameter.grad = gradients.narrow(0, offset, size).view(parameter.shape);
+            var gradient = gradients.narrow(0, offset, size).view(parameter.shape);
+            parameter.grad = gradient;
+            gradientViews.Add(gradient.DetachFromDisposeScope());
             views.Add((name, accumulators.narrow(0, offset, size).view(parameter.shape).DetachFromDisposeScope()));
             offset += size;
         }
@@ -48,6 +51,9 @@ internal sealed class FlatParameters : IDisposable
 
     /// <summary>All gradients as one tensor.</summary>
     public Tensor Gradients => gradients;
+
+    /// <summary>Each parameter's gradient (views of <see cref="Gradients"/>).</summary>
+    public IReadOnlyList<Tensor> ParameterGradients => gradientViews;
 
     public void Step(double learningRate)
     {
@@ -61,6 +67,7 @@ internal sealed class FlatParameters : IDisposable
     public void Dispose()
     {
         foreach (var (_, accumulator) in views) accumulator.Dispose();
+        foreach (var gradient in gradientViews) gradient.Dispose();
         values.Dispose();
         gradients.Dispose();
         accumulators.Dispose();

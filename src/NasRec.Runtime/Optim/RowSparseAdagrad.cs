@@ -75,10 +75,12 @@ public sealed class RowSparseAdagrad : IDisposable
     /// </summary>
     public Tensor ClipGradientNorm(double maxNorm)
     {
-        var gradients = Gradients().ToArray();
-        var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
+        // The norm of the per-tensor norms, as clip_grad_norm_ computes it; the scaling is one operation on the flat buffer.
+        var separate = SeparateGradients().ToArray();
+        var norm = stack((flat?.ParameterGradients ?? []).Concat(separate).Select(g => g.norm()).ToArray()).norm();
         var scale = (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0);
-        foreach (var gradient in gradients) gradient.mul_(scale);
+        flat?.Gradients.mul_(scale);
+        foreach (var gradient in separate) gradient.mul_(scale);
         return norm;
     }
 
@@ -137,9 +139,9 @@ public sealed class RowSparseAdagrad : IDisposable
         foreach (var slicing in slicings) slicing.Release();
     }
 
-    private IEnumerable<Tensor> Gradients()
+    /// <summary>The gradients outside the flat buffer: a supernet's dense ones, the touched rows, the weight blocks.</summary>
+    private IEnumerable<Tensor> SeparateGradients()
     {
-        if (flat is not null) yield return flat.Gradients;
         foreach (var slot in dense)
         {
             var gradient = slot.Parameter.grad;
