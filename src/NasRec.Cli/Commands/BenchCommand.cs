@@ -5,6 +5,7 @@ using NasRec.Models;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace NasRec.Cli.Commands;
@@ -60,32 +61,32 @@ internal static class BenchCommand
                 _ => new long?[] { r.GetValue(capRows), null },
             };
             var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
-            stdout.WriteLine($"Training, {get_num_threads()} threads: samples/s of our step and of the plain TorchSharp loop, measured alternately.");
+            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads: samples/s of our step and of the plain TorchSharp loop, measured alternately."));
             var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
             foreach (var cap in caps)
             {
                 foreach (var model in chosen)
                 {
-                    stderr.WriteLine($"training {model.Name}, {(cap is null ? "full tables" : $"tables capped at {cap:N0}")}");
+                    stderr.WriteLine(Invariant($"training {model.Name}, {(cap is null ? "full tables" : Invariant($"tables capped at {cap:N0}"))}"));
                     var (ours, plain) = Training(model, cap, timing);
-                    training.Add(model.Name, cap is null ? "full" : $"{cap:N0}", BatchSize(model).ToString(), $"{ours:N0}", $"{plain:N0}", $"{ours / plain:F2}×");
+                    training.Add(model.Name, cap is null ? "full" : Invariant($"{cap:N0}"), Invariant($"{BatchSize(model)}"), Invariant($"{ours:N0}"), Invariant($"{plain:N0}"), Invariant($"{ours / plain:F2}×"));
                 }
             }
             stdout.Write(training);
 
             int batch = r.GetValue(inferenceBatch);
-            stdout.WriteLine($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:");
+            stdout.WriteLine(Invariant($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:"));
             var inference = new TextTable(new("model"), new("ours", true), new("plain", true), new("ratio", true));
             foreach (var model in chosen)
             {
                 stderr.WriteLine($"inference {model.Name}");
                 var (ours, plain) = Inference(model, r.GetValue(capRows), batch, timing);
-                inference.Add(model.Name, $"{ours:N0}", $"{plain:N0}", $"{ours / plain:F2}×");
+                inference.Add(model.Name, Invariant($"{ours:N0}"), Invariant($"{plain:N0}"), Invariant($"{ours / plain:F2}×"));
             }
             stdout.Write(inference);
 
             var (auc, all) = Metrics(r.GetValue(aucRows));
-            stdout.WriteLine($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s");
+            stdout.WriteLine(Invariant($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s"));
             return 0;
         }));
         return new Command("bench", "Benchmarks (run them on an otherwise idle machine).") { train, BenchSupernet.Create() };

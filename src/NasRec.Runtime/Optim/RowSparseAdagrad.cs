@@ -21,11 +21,18 @@ public sealed class RowSparseAdagrad : IDisposable
     private const double ClipEpsilon = 1e-6;
 
     private readonly nn.Module model;
+    private readonly FlatParameters? flat;
     private readonly List<DenseSlot> dense = new();
     private readonly List<TableSlot> tables = new();
     private readonly List<GradientSlices> slicings = new();
     private readonly Dictionary<IntPtr, Tensor> accumulators;
+    private readonly List<Parameter> matrices;
 
+    /// <summary>
+    /// Takes over the update of <paramref name="model"/>'s parameters (move the model to its device first). The dense
+    /// parameters of a model without gradient slicing become views of one flat buffer (<see cref="FlatParameters"/>);
+    /// a supernet's stay apart, since a step updates only the blocks of them a path read.
+    /// </summary>
     public RowSparseAdagrad(nn.Module model)
     {
         this.model = model;
@@ -37,28 +44,27 @@ public sealed class RowSparseAdagrad : IDisposable
             tableHandles.Add(embedding.Weight.Handle);
             tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, zeros_like(embedding.Weight).DetachFromDisposeScope()));
         }
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (!parameter.requires_grad || tableHandles.Contains(parameter.Handle)) continue;
-            dense.Add(new DenseSlot(name, parameter, zeros_like(parameter).DetachFromDisposeScope()));
-        }
         foreach (var module in model.modules().Prepend(model))
         {
             if (module is not IGradientSlicing slicing) continue;
             slicing.GradientSlices = new GradientSlices();
             slicings.Add(slicing.GradientSlices);
         }
+        var trained = model.named_parameters().Where(p => p.parameter.requires_grad && !tableHandles.Contains(p.parameter.Handle)).ToList();
+        if (slicings.Count == 0 && trained.Count > 0) flat = new FlatParameters(trained);
+        else dense.AddRange(trained.Select(p => new DenseSlot(p.name, p.parameter, zeros_like(p.parameter).DetachFromDisposeScope())));
         accumulators = dense.ToDictionary(slot => slot.Parameter.Handle, slot => slot.Accumulator);
+        matrices = trained.Select(p => p.parameter).Where(p => p.dim() > 1).ToList();
     }
 
     /// <summary>The accumulators <c>G</c> by parameter name, for checkpoints (live tensors: load into them in place).</summary>
     public IEnumerable<(string Name, Tensor Accumulator)> Accumulators =>
-        dense.Select(slot => (slot.Name, slot.Accumulator)).Concat(tables.Select(slot => (slot.Name, slot.Accumulator)));
+        (flat?.Accumulators ?? []).Concat(dense.Select(slot => (slot.Name, slot.Accumulator))).Concat(tables.Select(slot => (slot.Name, slot.Accumulator)));
 
     /// <summary><c>Σ ‖W‖²</c> over the weights an L2 penalty covers: matrices and the embedding rows this batch read.</summary>
     public Tensor SquaredWeights()
     {
-        var terms = dense.Where(slot => slot.Parameter.dim() > 1).Select(slot => slot.Parameter.square().sum())
+        var terms = matrices.Select(matrix => matrix.square().sum())
             .Concat(tables.Select(slot => Touched(slot).Rows.square().sum()));
         return stack(terms.ToArray()).sum();
     }
@@ -69,16 +75,19 @@ public sealed class RowSparseAdagrad : IDisposable
     /// </summary>
     public Tensor ClipGradientNorm(double maxNorm)
     {
-        var gradients = Gradients().ToArray();
-        var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
+        // The norm of the per-tensor norms, as clip_grad_norm_ computes it; the scaling is one operation on the flat buffer.
+        var separate = SeparateGradients().ToArray();
+        var norm = stack((flat?.ParameterGradients ?? []).Concat(separate).Select(g => g.norm()).ToArray()).norm();
         var scale = (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0);
-        foreach (var gradient in gradients) gradient.mul_(scale);
+        flat?.Gradients.mul_(scale);
+        foreach (var gradient in separate) gradient.mul_(scale);
         return norm;
     }
 
     public void Step(double learningRate)
     {
         using var noGrad = no_grad();
+        flat?.Step(learningRate);
         foreach (var slot in dense)
         {
             using var gradient = slot.Parameter.grad;
@@ -112,13 +121,15 @@ public sealed class RowSparseAdagrad : IDisposable
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>
     public void ZeroGradients()
     {
-        model.zero_grad();
+        if (flat is null) model.zero_grad();
+        else flat.ZeroGradients();
         foreach (var slot in tables) slot.Table.ReleaseTouched();
         foreach (var slicing in slicings) slicing.Release();
     }
 
     public void Dispose()
     {
+        flat?.Dispose();
         foreach (var slot in dense) slot.Accumulator.Dispose();
         foreach (var slot in tables)
         {
@@ -128,7 +139,8 @@ public sealed class RowSparseAdagrad : IDisposable
         foreach (var slicing in slicings) slicing.Release();
     }
 
-    private IEnumerable<Tensor> Gradients()
+    /// <summary>The gradients outside the flat buffer: a supernet's dense ones, the touched rows, the weight blocks.</summary>
+    private IEnumerable<Tensor> SeparateGradients()
     {
         foreach (var slot in dense)
         {

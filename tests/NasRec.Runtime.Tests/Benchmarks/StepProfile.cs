@@ -1,8 +1,8 @@
-// Where one training step's time goes: CriteoNasRecNetFull, tables capped at 500,000 rows, batch 256, 2 threads,
-// phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the step), then each
-// forward part again in isolation, forward and backward, on the inputs it saw in the model.
+// Where one training step's time goes: CriteoNasRecNetFull or CriteoNasRecNetSmall, tables capped at 500,000 rows,
+// batch 256, 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
+// step), then each forward part again in isolation, forward and backward, on the inputs it saw in the model.
 // A file-based program, not a test:
-//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads]]
+//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
@@ -14,6 +14,7 @@ using static TorchSharp.torch;
 
 int steps = args.Length > 0 ? int.Parse(args[0]) : 20;
 set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 2);
+bool small = args.Length > 2 && args[2] == "Small";
 const int Batch = 256, Warmup = 3;
 const double LearningRate = 0.01;
 
@@ -23,11 +24,8 @@ var batches = Enumerable.Range(0, 8).Select(_ => (
     Sparse: stack(CriteoNasRecNetFull.TableSizes.Select(rows => randint(Math.Min(rows, 500_000), new long[] { Batch }, generator: generator)).ToArray(), 1),
     Label: rand(new long[] { Batch, 1 }, generator: generator).lt(0.25).to(float32))).ToArray();
 
-using var model = new CriteoNasRecNetFull(500_000);
+using nn.Module<Tensor, Tensor, Tensor> model = small ? new CriteoNasRecNetSmall(500_000) : new CriteoNasRecNetFull(500_000);
 using var optimizer = new RowSparseAdagrad(model);
-var table = model.modules().OfType<SparseEmbedding>().Single();
-var dense = model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.Handle != table.Weight.Handle).ToList();
-var accumulators = optimizer.Accumulators.ToDictionary(a => a.Name, a => a.Accumulator);
 
 // Forward time per direct child, through hooks; their inputs are kept (detached) for the isolated pass below.
 var times = new Dictionary<string, List<double>>();
@@ -60,8 +58,7 @@ foreach (var (name, child) in model.named_children())
 
 double Lap() { double ms = clock.Elapsed.TotalMilliseconds; clock.Restart(); return ms; }
 
-// TrainingStep.Run, phase by phase; the optimizer's step is split into its dense and row-sparse halves,
-// which RowSparseAdagrad.Step does one after the other with the same arithmetic.
+// TrainingStep.Run, phase by phase.
 void Step(int i, bool timed)
 {
     recording = timed;
@@ -81,25 +78,8 @@ void Step(int i, bool timed)
     phases.Add(("backward", Lap()));
     optimizer.ClipGradientNorm(5.0);
     phases.Add(("clip", Lap()));
-    using (no_grad())
-    {
-        foreach (var (name, parameter) in dense)
-        {
-            using var gradient = parameter.grad;
-            if (gradient is null) continue;
-            var accumulator = accumulators[name];
-            accumulator.addcmul_(gradient, gradient, 1);
-            parameter.addcdiv_(gradient, accumulator.sqrt().add_(RowSparseAdagrad.Epsilon), -LearningRate);
-        }
-        phases.Add(("adagrad dense", Lap()));
-        var touched = table.Touched!;
-        using var rowGradient = touched.Rows.grad!;
-        var rowAccumulator = accumulators["embedding.weight"].index_select(0, touched.Ids).addcmul_(rowGradient, rowGradient, 1);
-        accumulators["embedding.weight"].index_copy_(0, touched.Ids, rowAccumulator);
-        var rows = touched.Rows.detach().addcdiv_(rowGradient, rowAccumulator.sqrt().add_(RowSparseAdagrad.Epsilon), -LearningRate);
-        table.Weight.index_copy_(0, touched.Ids, rows);
-        phases.Add(("adagrad rows (the batch's distinct rows)", Lap()));
-    }
+    optimizer.Step(LearningRate);
+    phases.Add(("adagrad (flat dense + the batch's distinct rows)", Lap()));
     optimizer.ZeroGradients();
     phases.Add(("zero_grad", Lap()));
     scope.Dispose();
@@ -117,7 +97,7 @@ recording = false;
 
 static double Median(List<double> values) { var sorted = values.Order().ToList(); return sorted[sorted.Count / 2]; }
 double step = Median(times["step"]);
-Console.WriteLine($"CriteoNasRecNetFull, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} ms/step ({Batch / step * 1000:N0} samples/s)");
+Console.WriteLine($"{model.GetName()}, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} ms/step ({Batch / step * 1000:N0} samples/s)");
 Console.WriteLine($"{"phase",-44} {"ms",8} {"share",7}");
 foreach (var (phase, values) in times.Where(t => t.Key != "step"))
     Console.WriteLine($"{phase,-44} {Median(values),8:F2} {Median(values) / step,7:P1}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CsCheck;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Optim;
@@ -58,6 +59,34 @@ public sealed class TrainerTests : IDisposable
         using var model = new TinyCtrModel(seed: 3);
         Checkpoint.Load(result.Checkpoint, model, optimizer: null);
         Assert.Equal(result.Test, Evaluator.Evaluate(model, Data(15).Test!(), CPU));
+    }
+
+    [Fact]
+    public void WithTheDefaultsARunNeverEndsWorseOnTestThanItsBestValidationModel()
+    {
+        // Small runs of every cadence, rate (high ones overfit or diverge late), patience and length: the model tested
+        // is the one of the best validation, whatever the last model, the early stop or the epoch ends did.
+        var runs = Gen.Select(Gen.Int[1, 1000], Gen.Double[0.05, 2.0], Gen.Int[1, 6], Gen.Int[0, 3], Gen.Int[1, 2]);
+        int run = 0;
+        runs.Sample((seed, rate, evaluateEvery, patience, epochs) =>
+        {
+            var settings = new TrainingSettings(BatchSize: 32, LearningRate: rate, Epochs: epochs, EvaluateEvery: evaluateEvery,
+                Patience: patience == 0 ? null : patience, Seed: seed);
+            var data = Data(batches: 12);
+            var testLogloss = new Dictionary<long, double>();
+            using var model = new TinyCtrModel(seed);
+            using var runFolder = new RunFolder(Path.Combine(folder, "property" + run++));
+            using var trainer = new Trainer(model, Source, settings, data, runFolder, CPU);
+
+            // Every step's model, on test: validation happens after a step's progress report, on the same weights.
+            var result = trainer.Run(resume: false, progress => testLogloss[progress.Step] = Evaluator.Evaluate(model, data.Test!(), CPU).Logloss);
+
+            var validations = File.ReadLines(Path.Combine(runFolder.Directory, "metrics.jsonl")).Select(line => JsonNode.Parse(line)!)
+                .Where(n => (string)n["split"]! == "val").Select(n => (Step: (long)n["step"]!, Logloss: (double)n["logloss"]!)).ToList();
+            var best = validations.MinBy(v => v.Logloss);
+            Assert.Equal(best.Step, result.BestStep);
+            Assert.Equal(testLogloss[best.Step], result.Test!.Logloss);
+        }, iter: 8, threads: 1);
     }
 
     [Fact]

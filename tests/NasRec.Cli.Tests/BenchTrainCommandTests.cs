@@ -1,0 +1,17 @@
+namespace NasRec.Cli.Tests;
+
+public sealed class BenchTrainCommandTests
+{
+    [Fact]
+    public void BenchTrainMeasuresOurStepBesideThePlainLoopThenInferenceAndTheMetrics()
+    {
+        var (exitCode, output, error) = CliRunner.Run("bench", "train", "--models", "KddNasRecNetSmall", "--tables", "capped",
+            "--cap-rows", "1000", "--steps", "1", "--warmup", "1", "--rounds", "1", "--threads", "1", "--inference-batch", "64", "--auc-rows", "10000");
+
+        Assert.True(exitCode == 0, error);
+        // The training row: tables, the reference's batch for KDD (512), ours, the plain loop's and their ratio; then inference.
+        Assert.Matches(@"KddNasRecNetSmall\s+1,000\s+512\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
+        Assert.Matches(@"Inference, batch 64,[^\n]*\n[^\n]*\nKddNasRecNetSmall\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
+        Assert.Matches(@"ROC-AUC over 10,000 scores: \d+\.\d{3} s; all metrics from logits: \d+\.\d{3} s", output);
+    }
+}
