@@ -8,11 +8,14 @@ namespace NasRec.EndToEnd.Tests;
 /// </summary>
 public sealed class SearchFixture : IDisposable
 {
-    /// <summary>Sixteen candidates, each fine-tuned a few steps and scored on a small validation prefix.</summary>
+    /// <summary>
+    /// Sixteen candidates, each fine-tuned a few dozen steps and scored on a small validation prefix: long enough (a few
+    /// hundred ms each) that a test can kill the search between candidates even on a loaded machine.
+    /// </summary>
     public static readonly string[] Evolution =
     [
         "--population", "8", "--tournament", "4", "--children", "2", "--generations", "4", "--seed", "3",
-        "--finetune-steps", "8", "--finetune-batch", "64", "--val-rows", "512", "--threads", "1",
+        "--finetune-steps", "48", "--finetune-batch", "64", "--val-rows", "512", "--threads", "1",
     ];
 
     public const int Candidates = 16;
