@@ -50,6 +50,7 @@ internal static class TrainCommand
         var threads = TrainingOptions.Threads();
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
+        var initialAccumulator = TrainingOptions.InitialAccumulator();
         var spaces = SpacesFolder.CreateOption();
 
         var command = new Command("train",
@@ -58,7 +59,7 @@ internal static class TrainCommand
             "TensorBoard events, last.ckpt (resumable), best.ckpt and summary.json. Ctrl+C saves last.ckpt and stops.")
         {
             arch, baseline, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
-            device, threads, json, quiet, spaces,
+            initialAccumulator, device, threads, json, quiet, spaces,
         };
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
@@ -88,7 +89,8 @@ internal static class TrainCommand
                 ReferenceRecipe: reference,
                 Shuffle: !reference && r.GetValue(shuffle),
                 Seed: r.GetValue(seed),
-                WeightDecay: r.GetValue(wd));
+                WeightDecay: r.GetValue(wd),
+                InitialAccumulator: r.GetValue(initialAccumulator));
             if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch and --epochs must be at least 1");
             var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);

@@ -28,6 +28,12 @@ internal static class TrainingOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text" };
 
+    public static Option<double> InitialAccumulator() => new("--initial-accumulator")
+    {
+        HelpName = "G0",
+        Description = "Adagrad's starting accumulator (the reference: 0, which moves every weight by about ±lr on its first steps; 0.1 as TensorFlow steadies short runs)",
+    };
+
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
 
     /// <summary>Applies --threads and resolves --device.</summary>

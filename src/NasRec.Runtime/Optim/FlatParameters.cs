@@ -20,7 +20,8 @@ internal sealed class FlatParameters : IDisposable
     private readonly List<Tensor> gradientViews = new();
 
     /// <param name="parameters">Parameters of one dtype on one device; their current values are kept.</param>
-    public FlatParameters(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
+    /// <param name="initialAccumulator">The value the accumulators start from.</param>
+    public FlatParameters(IReadOnlyList<(string Name, Parameter Parameter)> parameters, double initialAccumulator)
     {
         var first = parameters[0].Parameter;
         if (parameters.Any(p => p.Parameter.dtype != first.dtype || p.Parameter.device_type != first.device_type || p.Parameter.device_index != first.device_index))
@@ -28,7 +29,7 @@ internal sealed class FlatParameters : IDisposable
         long total = parameters.Sum(p => p.Parameter.numel());
         values = empty(total, first.dtype, first.device).DetachFromDisposeScope();
         gradients = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
-        accumulators = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
+        accumulators = full(total, initialAccumulator, first.dtype, first.device).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long offset = 0;

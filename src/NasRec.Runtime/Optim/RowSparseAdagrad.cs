@@ -33,7 +33,8 @@ public sealed class RowSparseAdagrad : IDisposable
     /// parameters of a model without gradient slicing become views of one flat buffer (<see cref="FlatParameters"/>);
     /// a supernet's stay apart, since a step updates only the blocks of them a path read.
     /// </summary>
-    public RowSparseAdagrad(nn.Module model)
+    /// <param name="initialAccumulator">The value every accumulator <c>G</c> starts from: 0 in the reference (spec §5.1).</param>
+    public RowSparseAdagrad(nn.Module model, double initialAccumulator = 0)
     {
         this.model = model;
         var tableHandles = new HashSet<IntPtr>();
@@ -42,7 +43,7 @@ public sealed class RowSparseAdagrad : IDisposable
             if (module is not SparseEmbedding embedding) continue;
             embedding.RowSparseGradients = true;
             tableHandles.Add(embedding.Weight.Handle);
-            tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, zeros_like(embedding.Weight).DetachFromDisposeScope()));
+            tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, full_like(embedding.Weight, initialAccumulator).DetachFromDisposeScope()));
         }
         foreach (var module in model.modules().Prepend(model))
         {
@@ -51,8 +52,8 @@ public sealed class RowSparseAdagrad : IDisposable
             slicings.Add(slicing.GradientSlices);
         }
         var trained = model.named_parameters().Where(p => p.parameter.requires_grad && !tableHandles.Contains(p.parameter.Handle)).ToList();
-        if (slicings.Count == 0 && trained.Count > 0) flat = new FlatParameters(trained);
-        else dense.AddRange(trained.Select(p => new DenseSlot(p.name, p.parameter, zeros_like(p.parameter).DetachFromDisposeScope())));
+        if (slicings.Count == 0 && trained.Count > 0) flat = new FlatParameters(trained, initialAccumulator);
+        else dense.AddRange(trained.Select(p => new DenseSlot(p.name, p.parameter, full_like(p.parameter, initialAccumulator).DetachFromDisposeScope())));
         accumulators = dense.ToDictionary(slot => slot.Parameter.Handle, slot => slot.Accumulator);
         matrices = trained.Select(p => p.parameter).Where(p => p.dim() > 1).ToList();
     }

@@ -14,6 +14,8 @@ namespace NasRec.Runtime.Training;
 /// <param name="LogEvery">Mean training loss to the metrics every this many steps (the reference's display interval).</param>
 /// <param name="KeepBest">Write best.ckpt at each better validation and test it. False (a supernet, whose final weights are
 /// what the run yields): validations trace the curve, and last.ckpt is tested.</param>
+/// <param name="InitialAccumulator">Adagrad's starting accumulator <c>G</c>. The reference's 0 makes every weight's first
+/// steps about ±lr whatever its gradient, which a run of thousands of warm-up steps absorbs and a short one does not.</param>
 public sealed record TrainingSettings(
     int BatchSize,
     double LearningRate,
@@ -29,7 +31,8 @@ public sealed record TrainingSettings(
     double WeightDecay = 0,
     double ClipNorm = 5.0,
     int LogEvery = 100,
-    bool KeepBest = true);
+    bool KeepBest = true,
+    double InitialAccumulator = 0);
 
 /// <summary>How far a run got: the next step, where in the data it is, and the best validation so far.</summary>
 /// <param name="Step">Steps done (partial batches included, as the reference counts them).</param>

@@ -19,7 +19,7 @@ public sealed class TrainingStep : IDisposable
         this.model = model;
         this.device = device;
         this.settings = settings;
-        Optimizer = new RowSparseAdagrad(model);
+        Optimizer = new RowSparseAdagrad(model, settings.InitialAccumulator);
     }
 
     public RowSparseAdagrad Optimizer { get; }
@@ -51,4 +51,5 @@ public sealed class TrainingStep : IDisposable
 /// <param name="WeightDecay">The L2 factor <c>wd</c> (the reference's scripts all use 0). It covers matrices and the
 /// embedding rows a batch reads (applying it to every row each step would make the update dense).</param>
 /// <param name="ClipNorm">The global gradient-norm bound (5.0 in every reference loop).</param>
-public sealed record StepSettings(double WeightDecay = 0, double ClipNorm = 5.0);
+/// <param name="InitialAccumulator">Adagrad's starting accumulator (the reference: 0; TensorFlow's Adagrad: 0.1).</param>
+public sealed record StepSettings(double WeightDecay = 0, double ClipNorm = 5.0, double InitialAccumulator = 0);

@@ -48,6 +48,37 @@ public sealed class RowSparseAdagradTests
     }
 
     [Fact]
+    public void StartedFromAnInitialAccumulatorEqualsTorchAdagradStartedFromIt()
+    {
+        using var sparse = new TinyCtrModel(seed: 5);
+        using var reference = new TinyCtrModel(seed: 6);
+        reference.load_state_dict(sparse.state_dict());
+        using var step = new TrainingStep(sparse, CPU, new StepSettings(InitialAccumulator: 0.1));
+        using var adagrad = optim.Adagrad(reference.parameters(), lr: 0.3, eps: RowSparseAdagrad.Epsilon, initial_accumulator_value: 0.1);
+        var generator = new Generator(12);
+
+        for (int t = 0; t < 50; t++)
+        {
+            using var scope = NewDisposeScope();
+            var batch = TinyCtrModel.RandomBatch(generator, 64);
+            step.Run(batch, 0.3);
+            adagrad.zero_grad();
+            nn.functional.binary_cross_entropy_with_logits(reference.call(batch.Dense, batch.Sparse), batch.Label).backward();
+            nn.utils.clip_grad_norm_(reference.parameters(), 5.0);
+            adagrad.step();
+        }
+
+        var expected = reference.state_dict();
+        foreach (var (name, actual) in sparse.state_dict())
+        {
+            double difference = (actual - expected[name]).abs().max().item<float>();
+            Assert.True(difference <= 1e-6, $"{name} differs by {difference}");
+        }
+        // The accumulators a step never touched still hold the starting value.
+        Assert.Contains(step.Optimizer.Accumulators, a => a.Accumulator.min().item<float>() == 0.1f);
+    }
+
+    [Fact]
     public void TheTableGetsNoDenseGradientOnlyItsTouchedRows()
     {
         using var scope = NewDisposeScope();
