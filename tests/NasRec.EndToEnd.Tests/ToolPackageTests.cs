@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace NasRec.EndToEnd.Tests;
 
+[Collection(nameof(RebuildsTheCliCollection))]
 public sealed class ToolPackageTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("nasrec-tool-").FullName;

@@ -32,7 +32,9 @@ public sealed class GradientSlicesTests
             using var scope = NewDisposeScope();
             var (dense, ids) = SmallSupernets.Batch(16, seed: 10 + i);
             var batch = new Batch(dense, ids, rand([16, 1], generator: new Generator((ulong)i)).lt(0.3).to(float32));
-            Assert.Equal(wholeStep.Run(batch, 0.05), slicedStep.Run(batch, 0.05), 1e-5f);
+            float wholeLoss = wholeStep.Run(batch, 0.05), slicedLoss = slicedStep.Run(batch, 0.05);
+            // Relative: the products are summed in another order, and full-path losses reach ~6.
+            Assert.True(Math.Abs(wholeLoss - slicedLoss) <= 1e-5f * Math.Max(1, Math.Abs(wholeLoss)), $"loss {slicedLoss} against {wholeLoss}");
         }
 
         var expected = whole.named_parameters().ToDictionary(p => p.name, p => p.parameter);
