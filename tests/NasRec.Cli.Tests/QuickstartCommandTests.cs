@@ -25,14 +25,14 @@ public sealed class QuickstartCommandTests : IDisposable
         var found = File.ReadAllText((string)json["archPath"]!);
         Assert.Contains("kind: Architecture", found);
         // The schema line names a file that is there, for the editor's language server.
-        var schema = Regex.Match(found, @"\$schema=(\S+)").Groups[1].Value;
+        var schema = SchemaPath(found);
         Assert.True(File.Exists(Path.Combine(temp.File("quickstart"), schema)), schema);
 
         var report = (string)json["reportDir"]!;
         foreach (var file in new[] { "report.md", "search-progress.png", "logloss-mflops.png", "supernet-training.png", "winner-training.png", "winner.arch.yaml" })
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         Assert.Contains("| logistic regression |", File.ReadAllText(Path.Combine(report, "report.md")));
-        var winnerSchema = Regex.Match(File.ReadAllText(Path.Combine(report, "winner.arch.yaml")), @"\$schema=(\S+)").Groups[1].Value;
+        var winnerSchema = SchemaPath(File.ReadAllText(Path.Combine(report, "winner.arch.yaml")));
         Assert.True(File.Exists(Path.Combine(report, winnerSchema)), winnerSchema);
         Assert.Contains("Quickstart into", result.Error); // the scaled-down settings, on the error stream with --json
     }
@@ -60,4 +60,7 @@ public sealed class QuickstartCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("already holds files", result.Error);
     }
+
+    /// <summary>The schema path a YAML document's language-server line names.</summary>
+    private static string SchemaPath(string yaml) => Regex.Match(yaml, @"\$schema=(\S+)").Groups[1].Value;
 }

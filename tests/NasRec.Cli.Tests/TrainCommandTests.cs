@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using NasRec.Cli.Commands;
 using NasRec.Runtime.Checkpoints;
 using static TorchSharp.torch;
@@ -10,68 +9,54 @@ namespace NasRec.Cli.Tests;
 [Collection(nameof(GlobalGeneratorCollection))]
 public sealed class TrainCommandTests : IDisposable
 {
-    private readonly TempFolder temp = new();
+    private readonly TinyCriteoWorkspace workspace = new(rows: 800);
 
-    public TrainCommandTests()
-    {
-        // The shipped spaces, a copy of the Criteo schema with tables of at most 1,000 rows, and Criteo Small built for it.
-        Directory.CreateDirectory(temp.File("spaces"));
-        foreach (var space in Directory.GetFiles(Repository.Spaces, "*.space.yaml"))
-            File.Copy(space, temp.File(Path.Combine("spaces", Path.GetFileName(space))));
-        var dataset = File.ReadAllText(Path.Combine(Repository.Spaces, "datasets", "criteo.dataset.yaml")).Replace("name: Criteo", "name: TinyCriteo");
-        dataset = Regex.Replace(dataset, @"tableSize: (\d+)", m => "tableSize: " + Math.Min(long.Parse(m.Groups[1].Value), 1000));
-        File.WriteAllText(temp.File(Path.Combine("spaces", "tiny.dataset.yaml")), dataset);
-        File.WriteAllText(temp.File("tiny.arch.yaml"), File.ReadAllText(Path.Combine(Repository.Spaces, "criteo", "nasrecnet-small.arch.yaml"))
-            .Replace("name: CriteoNasRecNetSmall", "name: TinyNet").Replace("dataset: Criteo", "dataset: TinyCriteo"));
-        WriteRows(temp.File("rows.tsv"), 800);
-        var prepare = CliRunner.Run("data", "prepare", "--dataset", temp.File(Path.Combine("spaces", "tiny.dataset.yaml")), "--input", temp.File("rows.tsv"), "--output", temp.File("store"));
-        Assert.Equal(0, prepare.ExitCode);
-    }
+    private string SmallArchitecture => Path.Combine(workspace.Archs, "nasrecnet-small.arch.yaml");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => workspace.Dispose();
 
     [Fact]
     public void TrainWritesTheRunFolderAndEvaluateAndExportReadItsCheckpoint()
     {
-        var train = Run("train", "--arch", temp.File("tiny.arch.yaml"), "--data", temp.File("store"), "--spaces", temp.File("spaces"),
-            "--output", temp.File("run"), "--batch", "16", "--steps", "20", "--eval-every", "5", "--json");
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("run"), "--batch", "16", "--steps", "20", "--eval-every", "5", "--json");
 
         Assert.Equal(0, train.ExitCode);
         var result = JsonNode.Parse(train.Output)!;
         Assert.StartsWith("interpreted subnet", (string)result["model"]!);
         Assert.Equal(20, (long)result["steps"]!);
-        Assert.Equal(temp.File(Path.Combine("run", "best.ckpt")), (string)result["checkpoint"]!);
+        Assert.Equal(workspace.File(Path.Combine("run", "best.ckpt")), (string)result["checkpoint"]!);
         Assert.InRange((double)result["testLogloss"]!, 0.3, 1.5);
         Assert.InRange((double)result["testAuc"]!, 0, 1);
         Assert.True((double)result["testNe"]! > 0);
         Assert.True((double)result["samplesPerSecond"]! > 0);
         Assert.Contains((long)result["bestStep"]!, new long[] { 5, 10, 15, 20 });
         foreach (var file in new[] { "settings.json", "metrics.jsonl", "last.ckpt", "best.ckpt", "summary.json" })
-            Assert.True(File.Exists(temp.File(Path.Combine("run", file))), file);
-        Assert.NotEmpty(Directory.GetFiles(temp.File(Path.Combine("run", "tensorboard")), "events.out.tfevents.*", SearchOption.AllDirectories));
+            Assert.True(File.Exists(workspace.File(Path.Combine("run", file))), file);
+        Assert.NotEmpty(Directory.GetFiles(workspace.File(Path.Combine("run", "tensorboard")), "events.out.tfevents.*", SearchOption.AllDirectories));
         // Progress goes to standard error as plain lines when it is not a terminal.
         Assert.Contains("step 20/20", train.Error);
         Assert.DoesNotContain('\u001b', train.Error);
 
-        var evaluate = Run("evaluate", "--checkpoint", temp.File(Path.Combine("run", "best.ckpt")), "--data", temp.File("store"), "--json");
+        var evaluate = Run("evaluate", "--checkpoint", workspace.File(Path.Combine("run", "best.ckpt")), "--data", workspace.Store, "--json");
         Assert.Equal(0, evaluate.ExitCode);
         Assert.Equal((double)result["testLogloss"]!, (double)JsonNode.Parse(evaluate.Output)!["logloss"]!, 12);
 
-        var pt = Run("export-weights", temp.File(Path.Combine("run", "best.ckpt")), "--format", "pt");
-        var safetensors = Run("export-weights", temp.File(Path.Combine("run", "best.ckpt")), "--format", "safetensors", "-o", temp.File("weights.safetensors"));
+        var pt = Run("export-weights", workspace.File(Path.Combine("run", "best.ckpt")), "--format", "pt");
+        var safetensors = Run("export-weights", workspace.File(Path.Combine("run", "best.ckpt")), "--format", "safetensors", "-o", workspace.File("weights.safetensors"));
         Assert.True(pt.ExitCode == 0, pt.Error);
         Assert.True(safetensors.ExitCode == 0, safetensors.Error);
         // torch.save writes a zip archive; safetensors starts with its JSON header's length, then the header.
-        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(temp.File(Path.Combine("run", "best.pt")))[..2]);
-        var header = File.ReadAllBytes(temp.File("weights.safetensors"));
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(workspace.File(Path.Combine("run", "best.pt")))[..2]);
+        var header = File.ReadAllBytes(workspace.File("weights.safetensors"));
         Assert.Contains("\"embedding.weight\"", System.Text.Encoding.UTF8.GetString(header, 8, (int)BitConverter.ToInt64(header, 0)));
     }
 
     [Fact]
     public void QuietJsonTrainingWritesOnlyTheJsonObject()
     {
-        var train = Run("train", "--arch", temp.File("tiny.arch.yaml"), "--data", temp.File("store"), "--spaces", temp.File("spaces"),
-            "--output", temp.File("quiet"), "--batch", "16", "--steps", "4", "--json", "--quiet");
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("quiet"), "--batch", "16", "--steps", "4", "--json", "--quiet");
 
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.Equal(4, (long)JsonNode.Parse(train.Output)!["steps"]!);
@@ -81,15 +66,15 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void TheReferenceRecipeTrainsRowsOverBatchStepsOnTrainvalAndTestsTheLastModel()
     {
-        var train = Run("train", "--arch", temp.File("tiny.arch.yaml"), "--data", temp.File("store"), "--spaces", temp.File("spaces"),
-            "--output", temp.File("reference"), "--batch", "32", "--recipe", "reference", "--json");
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("reference"), "--batch", "32", "--recipe", "reference", "--json");
 
         Assert.Equal(0, train.ExitCode);
         var result = JsonNode.Parse(train.Output)!;
         // 800 rows split 8/1/1: trainval holds 720, so 720 // 32 = 22 steps.
         Assert.Equal(22, (long)result["steps"]!);
         Assert.Null(result["bestStep"]);
-        Assert.Equal(temp.File(Path.Combine("reference", "last.ckpt")), (string)result["checkpoint"]!);
+        Assert.Equal(workspace.File(Path.Combine("reference", "last.ckpt")), (string)result["checkpoint"]!);
     }
 
     [Fact]
@@ -109,7 +94,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void AStoreOfAnotherLayoutIsOneLineAndExitOne()
     {
-        var (exitCode, _, error) = Run("train", "--arch", Path.Combine(Repository.Spaces, "avazu", "nasrecnet-small.arch.yaml"), "--data", temp.File("store"));
+        var (exitCode, _, error) = Run("train", "--arch", Path.Combine(Repository.Spaces, "avazu", "nasrecnet-small.arch.yaml"), "--data", workspace.Store);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("error: ", error);
@@ -117,17 +102,4 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
-
-    private static void WriteRows(string path, int rows)
-    {
-        var random = new Random(3);
-        using var writer = new StreamWriter(path);
-        for (int i = 0; i < rows; i++)
-        {
-            var dense = Enumerable.Range(0, 13).Select(_ => random.Next(50).ToString()).ToArray();
-            var sparse = Enumerable.Range(0, 26).Select(_ => random.Next(300).ToString("x8")).ToArray();
-            int label = random.NextDouble() < (int.Parse(dense[0]) < 25 ? 0.6 : 0.15) ? 1 : 0;
-            writer.Write(string.Join('\t', new[] { label.ToString() }.Concat(dense).Concat(sparse)) + "\n");
-        }
-    }
 }
