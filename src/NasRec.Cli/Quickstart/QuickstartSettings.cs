@@ -14,6 +14,9 @@ namespace NasRec.Cli.Quickstart;
 internal sealed record QuickstartSettings(
     long Rows, int Seed, int Population, int Tournament, int Children, int Generations, int FineTuneSteps, long ValidationRows, int Epochs)
 {
+    /// <summary>The supernet's starting Adagrad accumulator (the reference: 0; see <see cref="QuickstartFlow"/>).</summary>
+    public const double SupernetInitialAccumulator = 1;
+
     public static QuickstartSettings Default { get; } = new(
         Rows: 100_000, Seed: 1, Population: 16, Tournament: 4, Children: 4, Generations: 4, FineTuneSteps: 100, ValidationRows: 8192, Epochs: 1);
 
@@ -36,7 +39,7 @@ internal sealed record QuickstartSettings(
 
     /// <summary>What the run does, and the flags that scale it up, for the user.</summary>
     public string Describe() =>
-        $"{Rows:N0} synthetic rows; NASRec-Small supernet, {Epochs} epoch(s); regularized evolution: population {Population}, tournament {Tournament}, " +
+        $"{Rows:N0} synthetic rows; NASRec-Small supernet, {Epochs} epoch(s), Adagrad accumulators from {SupernetInitialAccumulator}; regularized evolution: population {Population}, tournament {Tournament}, " +
         $"{Children} children x {Generations} generations, {FineTuneSteps} head fine-tuning steps, {ValidationRows:N0} validation rows per candidate; " +
         $"retraining {Epochs} epoch(s). The reference's search: population 128, tournament 64, 8 children x 240 generations, 500 fine-tuning steps " +
         "(nasrec supernet train / search / train with their defaults); here scale with --scale <factor> (e.g. --scale 4) and --rows <count>.";
