@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using NasRec.Runtime.Data.Encodings;
@@ -253,6 +254,7 @@ public sealed class DataPreparer
         private long rows;
         private long positives;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Count(RowBlock block)
         {
             rows += block.Count;

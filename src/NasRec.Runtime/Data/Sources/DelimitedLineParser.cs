@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -46,6 +47,7 @@ public sealed class DelimitedLineParser
     /// split, <paramref name="blocks"/>[<paramref name="splits"/>.Of(row)].
     /// <paramref name="firstLine"/> is the 1-based line number of the first, <paramref name="firstRow"/> its data row number.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ParseRecords(ReadOnlySpan<byte> text, long firstLine, long firstRow, RowSplits splits, RowBlock[] blocks, BadRows bad)
     {
         long line = firstLine;
@@ -63,6 +65,7 @@ public sealed class DelimitedLineParser
     /// Reads only the label of each record into <paramref name="labels"/> (one per record), <see cref="LabelValue.Unread"/>
     /// for one that does not read: the full parse reports it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadLabels(ReadOnlySpan<byte> text, Span<byte> labels)
     {
         for (int i = 0; !text.IsEmpty; i++)
@@ -143,6 +146,7 @@ public sealed class DelimitedLineParser
         return names;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseLine(ReadOnlySpan<byte> line, long lineNumber, long sourceRow, RowBlock block, BadRows bad)
     {
         int count = SplitInto(line);
@@ -195,6 +199,7 @@ public sealed class DelimitedLineParser
     }
 
     /// <summary>A field's text: a span of the line, or of the unquoting buffer for a quoted CSV field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int column)
     {
         var field = fields[column];
@@ -237,6 +242,7 @@ public sealed class DelimitedLineParser
     /// <see cref="SplitInto"/> for a line without quoting: the delimiters are found 32 bytes at a time
     /// (a call per field costs more than the fields' few bytes). Returns the line's field count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SplitUnquoted(ReadOnlySpan<byte> line)
     {
         int count = 0;
