@@ -112,8 +112,9 @@ public sealed class DelimitedLineParser
                 if (at < 0) return false;
                 field = field[(at + 1)..];
             }
-            int end = field.IndexOf(delimiter);
-            if (end >= 0) field = field[..end];
+            // A label is one character: no need to find where a longer field ends.
+            if (field.Length > 1 && field[1] != delimiter) return false;
+            if (!field.IsEmpty) field = field[..1];
         }
         return LabelValue.TryParse(field, out label);
     }
