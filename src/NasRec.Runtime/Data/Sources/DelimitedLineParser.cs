@@ -13,7 +13,9 @@ namespace NasRec.Runtime.Data.Sources;
 /// Turns the records of a tab- or comma-separated file (a line each, except that a quoted CSV field
 /// may hold newlines) into store rows, without a string per row: fields are spans of the record (a
 /// quoted CSV field is unescaped into a reused buffer). One parser per thread; a bad row goes to
-/// <see cref="BadRows"/> with its file, the line it starts on, and its column.
+/// <see cref="BadRows"/> with its file, the line it starts on, and its column. The per-row loops are
+/// compiled fully optimized at their first call: a prepare lasts seconds, too short for tiered
+/// compilation, which would run the first chunks through unoptimized code.
 /// </summary>
 public sealed class DelimitedLineParser
 {
