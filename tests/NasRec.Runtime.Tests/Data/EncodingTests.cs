@@ -17,6 +17,8 @@ public sealed class EncodingTests
     [InlineData("68fd1e64", 0x68fd1e64L)]
     [InlineData("FFFFFFFF", 0xffffffffL)]
     [InlineData("aBcDeF09", 0xabcdef09L)]
+    [InlineData("09afAF90", 0x09afaf90L)]
+    [InlineData("00000000", 0L)]
     [InlineData("7fffffffffffffff", long.MaxValue)]
     [InlineData("0", 0L)]
     [InlineData("", -1L)]
@@ -49,9 +51,34 @@ public sealed class EncodingTests
     [InlineData("68fd1g64", CategoricalEncoding.HexModulo)]
     [InlineData("68fd:e64", CategoricalEncoding.HexModulo)]
     [InlineData("68fd\u00e964", CategoricalEncoding.HexModulo)]
+    [InlineData("68f\u00e9e64", CategoricalEncoding.HexModulo)]          // eight bytes, one character not ASCII
+    [InlineData("68fd/e64", CategoricalEncoding.HexModulo)]                // the bytes either side of each digit range
+    [InlineData("68fd@e64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fdGe64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fd`e64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fdge64", CategoricalEncoding.HexModulo)]
+    [InlineData("68fd e64", CategoricalEncoding.HexModulo)]
     [InlineData("g1", CategoricalEncoding.DecimalOrHex)]
     public void TextOutsideTheEncodingIsRejected(string text, CategoricalEncoding encoding) =>
         Assert.False(CategoricalValue.TryEncode(Encoding.UTF8.GetBytes(text), encoding, out _));
+
+    [Fact]
+    public void EightCharacterHexReadsLikeTheSameDigitsWithALeadingZero()
+    {
+        // Eight bytes take the word-at-a-time path, nine the digit loop: both must agree on every byte near the digit ranges.
+        var alphabet = Encoding.Latin1.GetBytes("/0189:@AFG`afg \u00e9\u00ff");
+        var random = new Random(3);
+        var text = new byte[9];
+        for (int trial = 0; trial < 20000; trial++)
+        {
+            text[0] = (byte)'0';
+            for (int i = 1; i < text.Length; i++) text[i] = alphabet[random.Next(alphabet.Length)];
+            bool eight = CategoricalValue.TryEncode(text.AsSpan(1), CategoricalEncoding.HexModulo, out long fast);
+            bool nine = CategoricalValue.TryEncode(text, CategoricalEncoding.HexModulo, out long loop);
+            Assert.Equal(nine, eight);
+            if (nine) Assert.Equal(loop, fast);
+        }
+    }
 
     [Theory]
     [InlineData(-1L, 500000L, 0L)]                           // missing

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using NasRec.Dsl.Model;
 
 namespace NasRec.Runtime.Data.Encodings;
@@ -9,6 +10,7 @@ public static class DenseValue
     public const string Expected = "a number";
 
     /// <summary>Parses a dense cell; false when it is not a number. A missing cell is 0, as in the reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> text, out double value)
     {
         if (text.IsEmpty)
@@ -21,10 +23,14 @@ public static class DenseValue
             value = integer;
             return true;
         }
-        return Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length && double.IsFinite(value);
+        return TryReal(text, out value);
     }
 
+    private static bool TryReal(ReadOnlySpan<byte> text, out double value) =>
+        Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length && double.IsFinite(value);
+
     /// <summary>The transform as applied at prepare time; <c>standardize</c> stores the raw value and is applied once the training split's moments are known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Transform(double value, DenseTransform transform) => transform switch
     {
         DenseTransform.Log1P => value >= 0 && value < SmallLogs.Length && value == Math.Floor(value) ? SmallLogs[(int)value] : (float)Math.Log(Math.Max(value, 0) + 1),
@@ -36,6 +42,7 @@ public static class DenseValue
     private static readonly float[] SmallLogs = Enumerable.Range(0, 1 << 16).Select(i => (float)Math.Log(i + 1.0)).ToArray();
 
     // The common case (Criteo's counters) without the general parser.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryInteger(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;

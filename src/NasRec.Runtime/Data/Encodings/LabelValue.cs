@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NasRec.Runtime.Data.Encodings;
 
 /// <summary>A label cell: exactly 0 or 1.</summary>
@@ -8,6 +10,7 @@ public static class LabelValue
     /// <summary>Stands for a label that does not read, in the split's first pass over the labels.</summary>
     public const byte Unread = byte.MaxValue;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> text, out byte label)
     {
         label = 0;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -12,7 +13,9 @@ namespace NasRec.Runtime.Data.Sources;
 /// Turns the records of a tab- or comma-separated file (a line each, except that a quoted CSV field
 /// may hold newlines) into store rows, without a string per row: fields are spans of the record (a
 /// quoted CSV field is unescaped into a reused buffer). One parser per thread; a bad row goes to
-/// <see cref="BadRows"/> with its file, the line it starts on, and its column.
+/// <see cref="BadRows"/> with its file, the line it starts on, and its column. The per-row loops are
+/// compiled fully optimized at their first call: a prepare lasts seconds, too short for tiered
+/// compilation, which would run the first chunks through unoptimized code.
 /// </summary>
 public sealed class DelimitedLineParser
 {
@@ -46,6 +49,7 @@ public sealed class DelimitedLineParser
     /// split, <paramref name="blocks"/>[<paramref name="splits"/>.Of(row)].
     /// <paramref name="firstLine"/> is the 1-based line number of the first, <paramref name="firstRow"/> its data row number.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ParseRecords(ReadOnlySpan<byte> text, long firstLine, long firstRow, RowSplits splits, RowBlock[] blocks, BadRows bad)
     {
         long line = firstLine;
@@ -63,6 +67,7 @@ public sealed class DelimitedLineParser
     /// Reads only the label of each record into <paramref name="labels"/> (one per record), <see cref="LabelValue.Unread"/>
     /// for one that does not read: the full parse reports it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadLabels(ReadOnlySpan<byte> text, Span<byte> labels)
     {
         for (int i = 0; !text.IsEmpty; i++)
@@ -109,8 +114,9 @@ public sealed class DelimitedLineParser
                 if (at < 0) return false;
                 field = field[(at + 1)..];
             }
-            int end = field.IndexOf(delimiter);
-            if (end >= 0) field = field[..end];
+            // A label is one character: no need to find where a longer field ends.
+            if (field.Length > 1 && field[1] != delimiter) return false;
+            if (!field.IsEmpty) field = field[..1];
         }
         return LabelValue.TryParse(field, out label);
     }
@@ -143,6 +149,7 @@ public sealed class DelimitedLineParser
         return names;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseLine(ReadOnlySpan<byte> line, long lineNumber, long sourceRow, RowBlock block, BadRows bad)
     {
         int count = SplitInto(line);
@@ -195,6 +202,7 @@ public sealed class DelimitedLineParser
     }
 
     /// <summary>A field's text: a span of the line, or of the unquoting buffer for a quoted CSV field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int column)
     {
         var field = fields[column];
@@ -237,6 +245,7 @@ public sealed class DelimitedLineParser
     /// <see cref="SplitInto"/> for a line without quoting: the delimiters are found 32 bytes at a time
     /// (a call per field costs more than the fields' few bytes). Returns the line's field count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SplitUnquoted(ReadOnlySpan<byte> line)
     {
         int count = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NasRec.Runtime.Data.Splitting;
 
 /// <summary>
@@ -47,6 +49,7 @@ public sealed class LegacyMersenneTwister
     }
 
     /// <summary>numpy's legacy <c>RandomState.shuffle</c> of a one-dimensional array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Shuffle<T>(Span<T> values)
     {
         for (int i = values.Length - 1; i > 0; i--)
@@ -58,6 +61,7 @@ public sealed class LegacyMersenneTwister
 
     private static uint SmallestMaskCovering(uint max) => uint.MaxValue >> System.Numerics.BitOperations.LeadingZeroCount(max);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Regenerate()
     {
         for (int i = 0; i < StateLength; i++)

@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 namespace NasRec.Runtime.Data.Store;
 
 /// <summary>
-/// Appends rows to the files of one stem (<c>train.label</c>, <c>train.dense</c>, …).
+/// Appends rows to the files of one stem (<c>train.label</c>, <c>train.dense</c>, …). Unbuffered: blocks
+/// come a chunk at a time (thousands of rows on a large input), each written at once without a copy through a stream buffer.
 /// </summary>
 public sealed class RowFileWriter : IDisposable
 {
-    private const int BufferSize = 1 << 20;
     private readonly FileStream label;
     private readonly FileStream dense;
     private readonly FileStream sparse;
@@ -44,5 +44,5 @@ public sealed class RowFileWriter : IDisposable
     private IEnumerable<FileStream> Streams() => new[] { label, dense, sparse };
 
     private static FileStream Create(string folder, string name) =>
-        new(Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+        new(Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
 }

@@ -19,21 +19,15 @@ public sealed record StoreManifest(
 {
     public const int CurrentFormat = 1;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     public SplitSummary Of(DataSplit split) => Splits[StoreFiles.Stem(split)];
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJson.Default.StoreManifest);
 
     public static StoreManifest FromJson(string json, string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<StoreManifest>(json, Json) ?? throw new DataException($"{path}: empty manifest");
+            return JsonSerializer.Deserialize(json, ManifestJson.Default.StoreManifest) ?? throw new DataException($"{path}: empty manifest");
         }
         catch (JsonException e)
         {
@@ -41,6 +35,17 @@ public sealed record StoreManifest(
         }
     }
 }
+
+/// <summary>
+/// The manifest's JSON contract, generated at build time: reflection-based serialization would spend a
+/// noticeable share of a short prepare compiling itself.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, Converters = [typeof(KebabCaseEnumConverter<SplitMode>)])]
+[JsonSerializable(typeof(StoreManifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext;
+
+/// <summary>Enum values as kebab-case strings ("stratified", "none").</summary>
+internal sealed class KebabCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.KebabCaseLower) where T : struct, Enum;
 
 /// <summary>How rows were assigned to splits.</summary>
 public sealed record SplitSettings(SplitMode Mode, int Folds, int Seed, bool ReferenceOffByOne);
