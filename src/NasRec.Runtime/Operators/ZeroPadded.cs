@@ -108,7 +108,7 @@ public sealed class ZeroPadded
     public Tensor Linear(Linear linear, long firstOutput, long outputs)
     {
         var weight = linear.weight!;
-        var bias = linear.bias?.narrow(0, firstOutput, outputs);
+        var bias = linear.bias is null ? null : Range(linear.bias, 0, firstOutput, outputs);
         var runs = Runs((previous, next) => next.Offset < previous.End).Select(Overlaid).ToList();
         if (runs.Count == 0)
         {
@@ -118,10 +118,17 @@ public sealed class ZeroPadded
         bool sliced = Slices is not null && weight.requires_grad && is_grad_enabled();
         var blocks = runs.Select(run => sliced
             ? Slices!.Block(weight, firstOutput, outputs, run.Offset, run.Value.shape[^1])
-            : weight.narrow(0, firstOutput, outputs).narrow(1, run.Offset, run.Value.shape[^1])).ToArray();
+            : Range(Range(weight, 0, firstOutput, outputs), 1, run.Offset, run.Value.shape[^1])).ToArray();
         if (runs.Count == 1) return nn.functional.linear(runs[0].Value, blocks[0], bias);
         return nn.functional.linear(cat(runs.Select(run => run.Value).ToArray(), -1), cat(blocks, 1), bias);
     }
+
+    /// <summary>
+    /// <paramref name="length"/> entries of axis <paramref name="dim"/> from <paramref name="start"/>: the tensor itself when
+    /// that is all of them, since a view's backward writes its gradient into zeros the size of the whole tensor.
+    /// </summary>
+    private static Tensor Range(Tensor tensor, int dim, long start, long length) =>
+        start == 0 && length == tensor.shape[dim] ? tensor : tensor.narrow(dim, start, length);
 
     /// <summary>The parts in order of offset, in runs of consecutive parts that <paramref name="continues"/> the run's last one.</summary>
     private List<List<ZeroPaddedPart>> Runs(Func<ZeroPaddedPart, ZeroPaddedPart, bool> continues)

@@ -80,6 +80,8 @@ public sealed class RowSparseAdagrad : IDisposable
         var separate = SeparateGradients().ToArray();
         var norm = stack((flat?.ParameterGradients ?? []).Concat(separate).Select(g => g.norm()).ToArray()).norm();
         var scale = (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0);
+        // Most steps are within the bound: multiplying by 1 would be a pass over every gradient that changes nothing.
+        if (scale.item<float>() == 1) return norm;
         flat?.Gradients.mul_(scale);
         foreach (var gradient in separate) gradient.mul_(scale);
         return norm;

@@ -210,7 +210,8 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         {
             return output * ConstantCache.KeepFirst(output.shape[1], kept, trailingDims, output.dtype, output.device);
         }
-        return output.narrow(1, 0, kept);
+        // All of them: a narrow would still cost its backward a zero-filled copy of the gradient.
+        return kept == output.shape[1] ? output : output.narrow(1, 0, kept);
     }
 
     private static Tensor Sum(IEnumerable<Tensor> outputs) => outputs.Aggregate((a, b) => a + b);

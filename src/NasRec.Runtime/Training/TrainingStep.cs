@@ -1,5 +1,6 @@
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Optim;
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Training;
@@ -19,6 +20,7 @@ public sealed class TrainingStep : IDisposable
         this.model = model;
         this.device = device;
         this.settings = settings;
+        NativeHeap.RetainFreedMemory();
         Optimizer = new RowSparseAdagrad(model, settings.InitialAccumulator);
     }
 

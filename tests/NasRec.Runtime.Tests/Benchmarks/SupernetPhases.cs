@@ -37,10 +37,20 @@ var batches = Enumerable.Range(0, 4).Select(_ => new Batch(
     rand([batchSize, 1], generator: generator).lt(0.25).to(float32))).ToArray();
 
 var times = new Dictionary<string, List<double>>();
+var cpuTimes = new Dictionary<string, double>();
 var clock = new Stopwatch();
+var process = Process.GetCurrentProcess();
+var cpuAtLap = process.TotalProcessorTime;
 void Lap(string phase, bool timed)
 {
-    if (timed) (times.TryGetValue(phase, out var list) ? list : times[phase] = new()).Add(clock.Elapsed.TotalMilliseconds);
+    process.Refresh();
+    var cpu = process.TotalProcessorTime;
+    if (timed)
+    {
+        (times.TryGetValue(phase, out var list) ? list : times[phase] = new()).Add(clock.Elapsed.TotalMilliseconds);
+        cpuTimes[phase] = cpuTimes.GetValueOrDefault(phase) + (cpu - cpuAtLap).TotalMilliseconds / steps;
+    }
+    cpuAtLap = cpu;
     clock.Restart();
 }
 for (int i = 0; i < Warmup + steps; i++)
@@ -48,7 +58,7 @@ for (int i = 0; i < Warmup + steps; i++)
     bool timed = i >= Warmup;
     var batch = batches[i % batches.Length];
     using var scope = NewDisposeScope();
-    clock.Restart();
+    Lap("between", false);
     var logits = supernet.call(batch.Dense, batch.Sparse);
     Lap("forward", timed);
     var loss = nn.functional.binary_cross_entropy_with_logits(logits, batch.Label);
@@ -61,7 +71,7 @@ for (int i = 0; i < Warmup + steps; i++)
         var withGrad = supernet.parameters().Where(p => p.grad is not null).ToList();
         Console.WriteLine($"params {supernet.parameters().Count()} ({supernet.parameters().Sum(p => p.numel()) / 1e6:F1}M), with grad {withGrad.Count} ({withGrad.Sum(p => p.numel()) / 1e6:F1}M)");
     }
-    clock.Restart();
+    Lap("inspect", false);
     optimizer.ClipGradientNorm(5.0);
     Lap("clip", timed);
     optimizer.Step(0.01);
@@ -71,13 +81,14 @@ for (int i = 0; i < Warmup + steps; i++)
     if (timed && i == Warmup) Console.WriteLine($"path: {supernet.LastChoice}");
 }
 double total = times.Values.Sum(t => t.Order().ElementAt(t.Count / 2));
-Console.WriteLine($"{spaceName} {strategy} {compute}, batch {batchSize}, {get_num_threads()} threads, median ms:");
+// CPU time (all threads) stands up to other load better than wall time; with one thread it is the work itself.
+Console.WriteLine($"{spaceName} {strategy} {compute}, batch {batchSize}, {get_num_threads()} threads, median wall ms and mean CPU ms:");
 foreach (var (phase, list) in times)
 {
     double median = list.Order().ElementAt(list.Count / 2);
-    Console.WriteLine($"  {phase,-10} {median,8:F1}  {100 * median / total,5:F1}%  (min {list.Min():F1}, max {list.Max():F1})");
+    Console.WriteLine($"  {phase,-10} {median,8:F1}  {100 * median / total,5:F1}%  (min {list.Min():F1}, max {list.Max():F1})  cpu {cpuTimes[phase],7:F1}");
 }
-Console.WriteLine($"  total      {total,8:F1}  → {batchSize / total * 1000:F0} samples/s");
+Console.WriteLine($"  total      {total,8:F1}  → {batchSize / total * 1000:F0} samples/s  cpu {cpuTimes.Values.Sum(),7:F1}");
 // VmHWM: the process's peak resident memory (Linux).
 var peak = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
 if (peak is not null) Console.WriteLine($"  peak RSS   {long.Parse(peak["VmHWM:".Length..].Trim().Split(' ')[0]) / 1024:N0} MiB");
