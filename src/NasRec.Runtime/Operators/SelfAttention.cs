@@ -45,10 +45,11 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], length = tokens.shape[1], width = tokens.shape[2];
+        var projected = nn.functional.linear(tokens, in_proj_weight, in_proj_bias);
+        if (zeroTokens == 0 && TwoWideHeadAttention.Serves(projected, heads))
+            return out_proj.call(TwoWideHeadAttention.Attend(projected, heads)).MoveToOuterDisposeScope();
         // [B, S, 3E] → [3, B, H, S, E/H]: queries, keys and values per head.
-        var qkv = nn.functional.linear(tokens, in_proj_weight, in_proj_bias)
-            .view(batch, length, 3, heads, width / heads)
-            .permute(2, 0, 3, 1, 4);
+        var qkv = projected.view(batch, length, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
         var attended = zeroTokens == 0
             ? nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2])
             : AttendWithZeroTokens(qkv, zeroTokens);
