@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NasRec.Runtime.Checkpoints;
@@ -73,27 +72,21 @@ internal sealed class RerankFolder
     /// <exception cref="CommandException">A line names another candidate than the settings give at its place.</exception>
     public ScoresWriter Resume(IReadOnlyList<ScratchCandidate> candidates, out IReadOnlyList<ScratchScore> finished)
     {
-        var stream = new FileStream(ScoresFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var file = JsonLinesFile.Resume(ScoresFile, out var lines);
         try
         {
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            int complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-            finished = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select((line, i) => Finished(line, i, candidates)).ToList();
-            stream.SetLength(complete);
-            stream.Position = complete;
-            return new ScoresWriter(stream);
+            finished = lines.Select((line, i) => Finished(line, i, candidates)).ToList();
+            return new ScoresWriter(file);
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             throw;
         }
     }
 
     /// <summary>Starts an empty scores file (replacing any).</summary>
-    public ScoresWriter Create() => new(new FileStream(ScoresFile, FileMode.Create, FileAccess.Write, FileShare.Read));
+    public ScoresWriter Create() => new(JsonLinesFile.Create(ScoresFile));
 
     private ScratchScore Finished(string line, int index, IReadOnlyList<ScratchCandidate> candidates)
     {
@@ -119,14 +112,14 @@ internal sealed class RerankFolder
     /// <summary>Appends a line per trained candidate, flushed at once.</summary>
     public sealed class ScoresWriter : IDisposable
     {
-        private readonly StreamWriter writer;
+        private readonly JsonLinesFile lines;
 
-        internal ScoresWriter(FileStream stream) => writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+        internal ScoresWriter(JsonLinesFile lines) => this.lines = lines;
 
         public void Append(ScratchScore score) =>
-            writer.WriteLine(JsonSerializer.Serialize(new ScoreLine(score.Candidate.Label, score.Candidate.Resolved.Architecture.Name, score.Validation), Json));
+            lines.Append(JsonSerializer.Serialize(new ScoreLine(score.Candidate.Label, score.Candidate.Resolved.Architecture.Name, score.Validation), Json));
 
-        public void Dispose() => writer.Dispose();
+        public void Dispose() => lines.Dispose();
     }
 
     /// <param name="Validation">Null when the candidate diverged.</param>

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NasRec.Dsl.Writing;
+using NasRec.Runtime.Checkpoints;
 
 namespace NasRec.Runtime.Search;
 
@@ -30,12 +30,12 @@ public sealed class SearchJournal : IDisposable
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private readonly StreamWriter writer;
+    private readonly JsonLinesFile lines;
 
-    private SearchJournal(FileStream stream) => writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+    private SearchJournal(JsonLinesFile lines) => this.lines = lines;
 
     /// <summary>Starts an empty journal (replacing any).</summary>
-    public static SearchJournal Create(string path) => new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
+    public static SearchJournal Create(string path) => new(JsonLinesFile.Create(path));
 
     /// <summary>
     /// Reads the complete lines of an interrupted search's journal and opens it for appending after them: a torn
@@ -43,45 +43,36 @@ public sealed class SearchJournal : IDisposable
     /// </summary>
     public static SearchJournal Resume(string path, out IReadOnlyList<JournalEntry> entries)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var file = JsonLinesFile.Resume(path, out var complete);
         try
         {
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            int complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-            entries = Read(bytes.AsSpan(0, complete), path);
-            stream.SetLength(complete);
-            stream.Position = complete;
-            return new SearchJournal(stream);
+            entries = Parse(complete, path);
+            return new SearchJournal(file);
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             throw;
         }
     }
 
     /// <summary>The complete lines of a journal (a torn last line is ignored).</summary>
-    public static IReadOnlyList<JournalEntry> Read(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        return Read(bytes.AsSpan(0, Array.LastIndexOf(bytes, (byte)'\n') + 1), path);
-    }
+    public static IReadOnlyList<JournalEntry> Read(string path) => Parse(JsonLinesFile.ReadLines(path), path);
 
     public void Append(EvaluatedCandidate evaluated)
     {
         var (candidate, score) = evaluated;
         var entry = new JournalEntry(candidate.Index, candidate.Generation, candidate.Hash, score.ValLogloss, score.ValAuc, score.ValAccuracy,
             candidate.MegaFlops, candidate.Parameters, candidate.Parent, ArchitectureWriter.Write(candidate.Architecture, SchemaPath));
-        writer.WriteLine(JsonSerializer.Serialize(entry, Json));
+        lines.Append(JsonSerializer.Serialize(entry, Json));
     }
 
-    public void Dispose() => writer.Dispose();
+    public void Dispose() => lines.Dispose();
 
-    private static List<JournalEntry> Read(ReadOnlySpan<byte> lines, string path)
+    private static List<JournalEntry> Parse(IReadOnlyList<string> lines, string path)
     {
         var entries = new List<JournalEntry>();
-        foreach (var line in Encoding.UTF8.GetString(lines).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in lines)
         {
             try
             {
