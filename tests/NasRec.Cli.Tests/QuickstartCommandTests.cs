@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NasRec.Cli.Quickstart;
+using NasRec.Runtime.Training;
 
 namespace NasRec.Cli.Tests;
 
@@ -11,16 +12,22 @@ public sealed class QuickstartCommandTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <remarks>
+    /// At this scale (32,000 training rows, population 8, 12 candidates, the best 2 retrained) the found architecture beat
+    /// the median random one for seeds 1, 2, 3, 4 and 6 of 1-6 (by 0.0005-0.05 test logloss), and lost for seed 5; seed 1
+    /// wins by 0.029, far beyond any change of summation order. Two threads fix the arithmetic wherever it runs.
+    /// </remarks>
     [Fact]
-    public void QuickstartRunsTheWholeFlowAndPrintsTheTableAsJsonWithItsReportFolder()
+    public void QuickstartRunsTheWholeFlowFindsAnArchitectureBeatingTheMedianRandomOneAndWritesItsReport()
     {
-        var result = CliRunner.Run("quickstart", "--output", temp.File("quickstart"), "--rows", "2000", "--scale", "0.1", "--json");
+        var result = CliRunner.Run("quickstart", "--output", temp.File("quickstart"), "--rows", "40000", "--scale", "0.5", "--seed", "1", "--threads", "2", "--json");
 
         Assert.True(result.ExitCode == 0, result.Error);
         var json = JsonNode.Parse(result.Output)!.AsObject();
-        foreach (var key in new[] { "testLogloss", "testAuc", "mflops", "bayesLogloss", "baseRateLogloss", "randomMedianTestLogloss", "logisticTestLogloss" })
+        foreach (var key in new[] { "testLogloss", "testAuc", "mflops", "bayesLogloss", "baseRateLogloss", "randomMedianTestLogloss", "logisticTestLogloss", "searchBestTestLogloss" })
             Assert.True(double.IsFinite((double)json[key]!), key);
         Assert.True((double)json["bayesLogloss"]! < (double)json["baseRateLogloss"]!);
+        Assert.True((double)json["testLogloss"]! < (double)json["randomMedianTestLogloss"]! - 0.01, result.Output);
         Assert.Equal(temp.File(Path.Combine("quickstart", "found.arch.yaml")), (string)json["archPath"]!);
         var found = File.ReadAllText((string)json["archPath"]!);
         Assert.Contains("kind: Architecture", found);
@@ -31,21 +38,26 @@ public sealed class QuickstartCommandTests : IDisposable
         var report = (string)json["reportDir"]!;
         foreach (var file in new[] { "report.md", "search-progress.png", "logloss-mflops.png", "supernet-training.png", "winner-training.png", "winner.arch.yaml" })
             Assert.True(File.Exists(Path.Combine(report, file)), file);
-        Assert.Contains("| logistic regression |", File.ReadAllText(Path.Combine(report, "report.md")));
+        var markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        Assert.Contains("| logistic regression |", markdown);
+        Assert.Contains("## Re-ranking", markdown);
+        Assert.Equal((int)json["reranked"]!, Regex.Matches(markdown, @"^\| rerank-\d+ \|", RegexOptions.Multiline).Count);
         var winnerSchema = SchemaPath(File.ReadAllText(Path.Combine(report, "winner.arch.yaml")));
         Assert.True(File.Exists(Path.Combine(report, winnerSchema)), winnerSchema);
         Assert.Contains("Quickstart into", result.Error); // the scaled-down settings, on the error stream with --json
     }
 
     [Fact]
-    public void ScalingKeepsASearchTheEvolutionCanRunAndScalesUpToTheReferencesPopulation()
+    public void ScalingKeepsASearchTheEvolutionCanRunAndScalesUpToTheReferencesPopulationAndReranking()
     {
         var tiny = QuickstartSettings.Default.Scaled(0.01);
         Assert.True(tiny.Population >= 2 && tiny.Tournament >= 1 && tiny.Tournament <= tiny.Population && tiny.Children >= 1 && tiny.Generations >= 1);
+        Assert.Equal(2, tiny.Rerank);
 
         var large = QuickstartSettings.Default.Scaled(8);
         Assert.Equal(QuickstartSettings.Default.Rows * 8, large.Rows);
         Assert.Equal(128, large.Population);
+        Assert.Equal(RecipeDefaults.RerankTop, large.Rerank);
         Assert.Equal(QuickstartSettings.Default.FineTuneSteps * 8, large.FineTuneSteps);
     }
 

@@ -22,9 +22,9 @@ internal static class QuickstartCommand
 
         var command = new Command("quickstart",
             "Runs the whole flow on seeded synthetic Criteo-layout data with planted feature interactions: prepares the store, trains a " +
-            "NASRec-Small supernet, searches it by regularized evolution, exports the best architecture, retrains it from scratch and tests it " +
-            "beside the best and the median architecture of the initial random population and a logistic-regression baseline, and writes a " +
-            "report folder. Its defaults are scaled down to finish in minutes on 2 CPU cores.")
+            "NASRec-Small supernet, searches it by regularized evolution, retrains the search's best architectures from scratch and exports the best " +
+            "on validation, tests it beside the best and the median architecture of the initial random population and a logistic-regression " +
+            "baseline, and writes a report folder. Its defaults are scaled down to finish in minutes on 2 CPU cores.")
         {
             output, rows, scale, seed, json, quiet, device, threads,
         };

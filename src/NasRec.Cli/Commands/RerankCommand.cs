@@ -15,7 +15,7 @@ internal static class RerankCommand
     {
         var search = new Option<DirectoryInfo>("--search") { HelpName = "search dir", Description = "A search folder: its journal's best architectures, each once" }.AcceptExistingOnly();
         var archs = new Option<DirectoryInfo>("--archs") { HelpName = "dir", Description = "A folder of *.arch.yaml files (nasrec export), in name order" }.AcceptExistingOnly();
-        var top = new Option<int>("--top") { Description = "How many to train (the reference re-trains its top 15)", DefaultValueFactory = _ => 15 };
+        var top = new Option<int>("--top") { Description = $"How many to train (the reference re-trains its top {RecipeDefaults.RerankTop})", DefaultValueFactory = _ => RecipeDefaults.RerankTop };
         var data = TrainingOptions.Data(required: false);
         var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "dir", Description = "Where the run folders and ranking.json go (default: runs/rerank-<time>)" };
         var resume = new Option<DirectoryInfo>("--resume")
@@ -30,7 +30,7 @@ internal static class RerankCommand
 
         var command = new Command("rerank",
             "Trains the best architectures of a search (or a folder of them) from scratch on the train split, one run folder each, " +
-            "and ranks them by validation logloss, as the reference's top-15 re-evaluation (Adagrad 0.12, batch 512, one epoch). " +
+            $"and ranks them by validation logloss, as the reference's top-{RecipeDefaults.RerankTop} re-evaluation (Adagrad 0.12, batch 512, one epoch). " +
             "Writes ranking.json; train the winner on train+val with nasrec train. Interrupted, --resume continues it.")
         {
             search, archs, top, data, output, resume, device, threads, json, spaces,

@@ -16,23 +16,33 @@ using static TorchSharp.torch;
 
 namespace NasRec.Cli.Quickstart;
 
-/// <summary>A model trained from scratch on the quickstart's train split and tested on its test split.</summary>
+/// <summary>A model trained from scratch on the quickstart's train split, selected on val and tested on its test split.</summary>
+/// <param name="Validation">The best validation metrics, those of the tested checkpoint.</param>
 /// <param name="Mflops">FLOPs per sample in millions; null for the logistic baseline.</param>
-internal sealed record TestedModel(string Label, string RunFolder, BinaryMetrics Test, double? Mflops);
+internal sealed record TestedModel(string Label, string RunFolder, BinaryMetrics Validation, BinaryMetrics Test, double? Mflops);
+
+/// <summary>One of the search's best architectures retrained: its inherited-weight score beside what retraining gave.</summary>
+internal sealed record RerankedModel(EvaluatedCandidate Candidate, TestedModel Model);
 
 /// <summary>What a quickstart found, and what it is measured against.</summary>
-/// <param name="Found">The search's best architecture, retrained and tested.</param>
+/// <param name="Reranked">The search's best distinct architectures by inherited-weight score, chosen as <c>nasrec export</c> does, in that order, retrained.</param>
+/// <param name="Found">The reranked architecture with the best validation logloss after retraining.</param>
 /// <param name="RandomBest">The best architecture of the search's initial random population, retrained the same way.</param>
 /// <param name="RandomMedian">The median one of that population (by validation logloss during the search), likewise.</param>
 internal sealed record QuickstartResult(
-    TestedModel Found, TestedModel RandomBest, TestedModel RandomMedian, TestedModel Logistic, SyntheticStats Data,
-    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir);
+    IReadOnlyList<RerankedModel> Reranked, TestedModel Found, TestedModel RandomBest, TestedModel RandomMedian, TestedModel Logistic, SyntheticStats Data,
+    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir)
+{
+    /// <summary>The search's best by inherited score, retrained: what the search alone would have exported.</summary>
+    public TestedModel SearchBest => Reranked[0].Model;
+}
 
 /// <summary>
 /// The whole flow on built-in synthetic data, through the runtime's APIs: generate and prepare the data, train a
-/// NASRec-Small supernet, search it by regularized evolution, export the best architecture, retrain it and two
-/// architectures of the initial random population from scratch, train the logistic-regression baseline, test them
-/// all, and write the report folder. Every step writes its own folder under the output, as its command would.
+/// NASRec-Small supernet, search it by regularized evolution, retrain the search's best architectures from scratch
+/// and keep the best on val (the reference's re-ranking), export it, retrain two architectures of the initial
+/// random population and the logistic-regression baseline the same way, test them all, and write the report
+/// folder. Every step writes its own folder under the output, as its command would.
 /// </summary>
 internal sealed class QuickstartFlow(QuickstartSettings settings, string output, Device device, TextWriter log)
 {
@@ -46,25 +56,39 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         var supernet = Supernet(cancel);
         var (search, searchFolder) = Search(supernet, cancel);
 
-        var best = search.Best;
+        // Inherited-weight scores rank architectures only roughly, so the reference retrains its search's best from
+        // scratch and keeps the best on val (spec §7.4 step 5); the quickstart does the same with fewer.
+        var reranked = ExportSelection.Best(search.Candidates, settings.Rerank)
+            .Select((candidate, i) => new RerankedModel(candidate, Retrain($"rerank-{i + 1}", candidate, cancel))).ToList();
+        var winner = reranked.MinBy(r => r.Model.Validation.Logloss)!;
+        var archPath = Export(winner);
+
         var initial = search.Candidates.Where(c => c.Candidate.Generation < 0).OrderBy(Ranking.Loss).ThenBy(c => c.Candidate.Index).ToList();
+        TestedModel RetrainOnce(string label, EvaluatedCandidate candidate) =>
+            reranked.FirstOrDefault(r => r.Candidate.Candidate.Hash == candidate.Candidate.Hash) is { } done ? done.Model with { Label = label } : Retrain(label, candidate, cancel);
+        var randomBest = RetrainOnce("random-best", initial[0]);
+        var randomMedian = RetrainOnce("random-median", initial[(initial.Count - 1) / 2]);
+        var logistic = Train("logistic", new LogisticSource(documents.DatasetYaml, null), null, cancel);
+
+        var result = new QuickstartResult(reranked, winner.Model with { Label = "found" }, randomBest, randomMedian, logistic, data,
+            search.Best.ValLogloss, search.InitialMedianValLogloss, archPath, Path.Combine(output, "report"));
+        Step("Writing the report");
+        SearchReport.Write(new SearchReportInputs(searchFolder, supernet, winner.Model.RunFolder, null), result.ReportDir, QuickstartTable.Markdown(result));
+        return result;
+    }
+
+    /// <returns>The path of the exported <c>.arch.yaml</c>.</returns>
+    private string Export(RerankedModel winner)
+    {
         var archPath = Path.Combine(output, "found.arch.yaml");
         // The schema goes beside it, where the report's copy (report/winner.arch.yaml, "../schema/...") finds it too.
         Directory.CreateDirectory(Path.Combine(output, "schema"));
         File.WriteAllText(Path.Combine(output, "schema", QuickstartDocuments.SchemaResource), QuickstartDocuments.SchemaJson());
-        File.WriteAllText(archPath, ArchitectureWriter.Write(best.Candidate.Architecture, "schema/" + QuickstartDocuments.SchemaResource));
-        Step($"Exported the best architecture (validation logloss {best.ValLogloss:F5}, {best.Candidate.MegaFlops:F4} MFLOPs) to {archPath}");
-
-        var found = Retrain("found", best, cancel);
-        var randomBest = ReferenceEquals(initial[0], best) ? found with { Label = "random-best" } : Retrain("random-best", initial[0], cancel);
-        var randomMedian = Retrain("random-median", initial[(initial.Count - 1) / 2], cancel);
-        var logistic = Train("logistic", new LogisticSource(documents.DatasetYaml, null), null, cancel);
-
-        var result = new QuickstartResult(found, randomBest, randomMedian, logistic, data, best.ValLogloss, search.InitialMedianValLogloss, archPath,
-            Path.Combine(output, "report"));
-        Step("Writing the report");
-        SearchReport.Write(new SearchReportInputs(searchFolder, supernet, found.RunFolder, null), result.ReportDir, QuickstartTable.Markdown(result));
-        return result;
+        var candidate = winner.Candidate.Candidate;
+        File.WriteAllText(archPath, ArchitectureWriter.Write(candidate.Architecture, "schema/" + QuickstartDocuments.SchemaResource));
+        Step(string.Create(CultureInfo.InvariantCulture,
+            $"Exported the best retrained architecture ({winner.Model.Label}: validation logloss {winner.Model.Validation.Logloss:F5}, {candidate.MegaFlops:F4} MFLOPs) to {archPath}"));
+        return archPath;
     }
 
     private SyntheticStats Data(CancellationToken cancel)
@@ -142,8 +166,8 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         using var trainer = new Trainer(module, source, Settings(batchSize, learningRate, settings.Epochs * data.BatchesPerEpoch), data, run, device);
         var result = TrainingProgressView.Show(log, trainer.TotalSteps, progress => trainer.Run(resume: false, progress, cancel));
         if (result.Interrupted) throw new OperationCanceledException(cancel);
-        Step($"{label}: test {TrainingOptions.Describe(result.Test!)}");
-        return new TestedModel(label, run.Directory, result.Test!, mflops);
+        Step($"{label}: validation {TrainingOptions.Describe(result.Validation!)}; test {TrainingOptions.Describe(result.Test!)}");
+        return new TestedModel(label, run.Directory, result.Validation!, result.Test!, mflops);
     }
 
     /// <summary>Five validations and about fifty points of the training curve per run, a checkpoint only at the end.</summary>

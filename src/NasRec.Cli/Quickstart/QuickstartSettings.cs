@@ -1,3 +1,5 @@
+using NasRec.Runtime.Training;
+
 namespace NasRec.Cli.Quickstart;
 
 /// <summary>
@@ -10,17 +12,18 @@ namespace NasRec.Cli.Quickstart;
 /// <param name="Generations">Generations after the initial population (the reference: 240).</param>
 /// <param name="FineTuneSteps">Head fine-tuning steps per candidate (the reference: 500).</param>
 /// <param name="ValidationRows">The validation prefix each candidate is scored on (the reference: 150 batches of 8,192).</param>
+/// <param name="Rerank">The search's best distinct architectures retrained from scratch and ranked on validation (the reference: <see cref="RecipeDefaults.RerankTop"/>).</param>
 /// <param name="Epochs">Passes over the training split of the supernet and of each retrained model.</param>
 internal sealed record QuickstartSettings(
-    long Rows, int Seed, int Population, int Tournament, int Children, int Generations, int FineTuneSteps, long ValidationRows, int Epochs)
+    long Rows, int Seed, int Population, int Tournament, int Children, int Generations, int FineTuneSteps, long ValidationRows, int Rerank, int Epochs)
 {
     /// <summary>The supernet's starting Adagrad accumulator (the reference: 0; see <see cref="QuickstartFlow"/>).</summary>
     public const double SupernetInitialAccumulator = 1;
 
     public static QuickstartSettings Default { get; } = new(
-        Rows: 100_000, Seed: 1, Population: 16, Tournament: 4, Children: 4, Generations: 4, FineTuneSteps: 100, ValidationRows: 8192, Epochs: 1);
+        Rows: 100_000, Seed: 1, Population: 16, Tournament: 4, Children: 4, Generations: 4, FineTuneSteps: 100, ValidationRows: 8192, Rerank: 4, Epochs: 1);
 
-    /// <summary>Every size times <paramref name="scale"/> (rows, population, generations, fine-tuning), at least what the flow needs.</summary>
+    /// <summary>Every size times <paramref name="scale"/> (rows, population, generations, fine-tuning, re-ranking), at least what the flow needs.</summary>
     public QuickstartSettings Scaled(double scale)
     {
         int Times(int value, int minimum) => Math.Max(minimum, (int)Math.Round(value * scale));
@@ -34,6 +37,7 @@ internal sealed record QuickstartSettings(
             Generations = Times(Generations, 1),
             FineTuneSteps = Times(FineTuneSteps, 5),
             ValidationRows = Math.Max(512, (long)Math.Round(ValidationRows * scale)),
+            Rerank = Math.Min(RecipeDefaults.RerankTop, Times(Rerank, 2)),
         };
     }
 
@@ -41,6 +45,7 @@ internal sealed record QuickstartSettings(
     public string Describe() =>
         $"{Rows:N0} synthetic rows; NASRec-Small supernet, {Epochs} epoch(s), Adagrad accumulators from {SupernetInitialAccumulator}; regularized evolution: population {Population}, tournament {Tournament}, " +
         $"{Children} children x {Generations} generations, {FineTuneSteps} head fine-tuning steps, {ValidationRows:N0} validation rows per candidate; " +
-        $"retraining {Epochs} epoch(s). The reference's search: population 128, tournament 64, 8 children x 240 generations, 500 fine-tuning steps " +
-        "(nasrec supernet train / search / train with their defaults); here scale with --scale <factor> (e.g. --scale 4) and --rows <count>.";
+        $"the best {Rerank} retrained {Epochs} epoch(s) from scratch and ranked on validation. The reference's search: population 128, tournament 64, " +
+        $"8 children x 240 generations, 500 fine-tuning steps, its best {RecipeDefaults.RerankTop} retrained (nasrec supernet train / search / rerank / train with their defaults); " +
+        "here scale with --scale <factor> (e.g. --scale 4) and --rows <count>.";
 }

@@ -16,8 +16,16 @@ internal static class QuickstartTable
         return table.ToString();
     }
 
+    /// <summary>The table, then the re-ranking: how each of the search's best fared once retrained.</summary>
     public static string Markdown(QuickstartResult result) =>
-        new MarkdownText().Heading(2, "Results on the test split").Table(Headers, Rows(result)).ToString();
+        new MarkdownText().Heading(2, "Results on the test split").Table(Headers, Rows(result))
+            .Heading(2, "Re-ranking").Paragraph(
+                $"The search's best {result.Reranked.Count} distinct architectures by inherited-weight score, each retrained from scratch; " +
+                "the one with the best validation logloss is the found architecture.")
+            .Table(["retrained", "inherited-weight val logloss", "val logloss", "test logloss", "MFLOPs"], result.Reranked.Select(r => (IReadOnlyList<string>)
+                [r.Model.Label, MarkdownText.Number(r.Candidate.ValLogloss), MarkdownText.Number(r.Model.Validation.Logloss),
+                 MarkdownText.Number(r.Model.Test.Logloss), MarkdownText.Number(r.Candidate.Candidate.MegaFlops, "F4")]))
+            .ToString();
 
     /// <summary>The table as one object, with the keys a script reads.</summary>
     public static JsonObject Json(QuickstartResult result) => new()
@@ -27,6 +35,8 @@ internal static class QuickstartTable
         ["mflops"] = result.Found.Mflops,
         ["bayesLogloss"] = result.Data.BayesLogloss,
         ["baseRateLogloss"] = result.Data.BaseRateLogloss,
+        ["searchBestTestLogloss"] = result.SearchBest.Test.Logloss,
+        ["reranked"] = result.Reranked.Count,
         ["randomMedianTestLogloss"] = result.RandomMedian.Test.Logloss,
         ["randomBestTestLogloss"] = result.RandomBest.Test.Logloss,
         ["logisticTestLogloss"] = result.Logistic.Test.Logloss,
@@ -41,7 +51,8 @@ internal static class QuickstartTable
     {
         IReadOnlyList<string> Model(string name, TestedModel model) =>
             [name, MarkdownText.Number(model.Test.Logloss), MarkdownText.Number(model.Test.Auc), model.Mflops is double m ? MarkdownText.Number(m, "F4") : "-"];
-        yield return Model("found architecture", result.Found);
+        yield return Model($"found architecture (best on val of the search's top {result.Reranked.Count}, retrained)", result.Found);
+        yield return Model("the search's best by inherited-weight score", result.SearchBest);
         yield return Model("best of the initial random population", result.RandomBest);
         yield return Model("median of the initial random population", result.RandomMedian);
         yield return Model("logistic regression", result.Logistic);

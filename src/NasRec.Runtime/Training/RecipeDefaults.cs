@@ -17,6 +17,9 @@ public static class RecipeDefaults
     public static (int BatchSize, double LearningRate) ForSupernet(string dataset) =>
         (dataset.StartsWith("Kdd", StringComparison.OrdinalIgnoreCase) ? 1024 : 512, 0.12);
 
+    /// <summary>The reference retrains its search's best 15 architectures from scratch and keeps the best on val (spec §7.4 step 5).</summary>
+    public const int RerankTop = 15;
+
     /// <summary>The reference evaluates with batches of 16,368; ours are smaller to bound memory, which changes nothing.</summary>
     public const int EvaluationBatchSize = 4096;
 }
