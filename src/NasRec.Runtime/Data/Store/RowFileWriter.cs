@@ -4,7 +4,8 @@ namespace NasRec.Runtime.Data.Store;
 
 /// <summary>
 /// Appends rows to the files of one stem (<c>train.label</c>, <c>train.dense</c>, …). Unbuffered: blocks
-/// come a chunk at a time (thousands of rows on a large input), each written at once without a copy through a stream buffer.
+/// come a chunk at a time (thousands of rows on a large input), each written at once without a copy through a stream buffer,
+/// and sent on to the disk at once (<see cref="Writeback"/>), so that the final flush has little left to wait for.
 /// </summary>
 public sealed class RowFileWriter : IDisposable
 {
@@ -24,10 +25,17 @@ public sealed class RowFileWriter : IDisposable
     /// <summary>Appends a block's rows.</summary>
     public void Append(RowBlock block)
     {
-        label.Write(block.Labels);
-        dense.Write(MemoryMarshal.AsBytes(block.Dense));
-        sparse.Write(MemoryMarshal.AsBytes(block.Sparse));
+        Write(label, block.Labels);
+        Write(dense, MemoryMarshal.AsBytes(block.Dense));
+        Write(sparse, MemoryMarshal.AsBytes(block.Sparse));
         Rows += block.Count;
+    }
+
+    private static void Write(FileStream file, ReadOnlySpan<byte> bytes)
+    {
+        long offset = file.Position;
+        file.Write(bytes);
+        Writeback.Start(file.SafeFileHandle, offset, bytes.Length);
     }
 
     /// <summary>Flushes and waits for the disk: a store is renamed into place only after its files are durable.</summary>
