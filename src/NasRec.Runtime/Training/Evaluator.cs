@@ -1,5 +1,6 @@
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Training;
@@ -24,6 +25,7 @@ public static class Evaluator
     /// <summary>The metrics of <paramref name="forward"/> (dense, sparse ids → logits), e.g. a supernet on a given path.</summary>
     public static BinaryMetrics Evaluate(Func<Tensor, Tensor, Tensor> forward, IEnumerable<Batch> batches, Device device)
     {
+        NativeHeap.RetainFreedMemory();
         var logits = new List<float>();
         var labels = new List<float>();
         using var noGrad = no_grad();

@@ -1,15 +1,19 @@
 // Where one training step's time goes: CriteoNasRecNetFull or CriteoNasRecNetSmall, tables capped at 500,000 rows,
 // batch 256, 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
 // step), then each forward part again in isolation, forward and backward, on the inputs it saw in the model.
+// With one thread every libtorch op (and the attention kernel) runs on the calling thread, so the profile reads that
+// thread's CPU time: the split then holds on a loaded machine, where wall time measures the other processes.
 // A file-based program, not a test:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using NasRec.Models;
 using NasRec.Runtime.Optim;
 using NasRec.Runtime.Subnets;
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 int steps = args.Length > 0 ? int.Parse(args[0]) : 20;
@@ -26,16 +30,18 @@ var batches = Enumerable.Range(0, 8).Select(_ => (
 
 using nn.Module<Tensor, Tensor, Tensor> model = small ? new CriteoNasRecNetSmall(500_000) : new CriteoNasRecNetFull(500_000);
 using var optimizer = new RowSparseAdagrad(model);
+// As TrainingStep does: without it every step's megabytes come back as fresh pages, and the profile times page faults.
+NativeHeap.RetainFreedMemory();
 
 // Forward time per direct child, through hooks; their inputs are kept (detached) for the isolated pass below.
 var times = new Dictionary<string, List<double>>();
 var inputs = new Dictionary<string, Tensor[]>();
 void Record(string phase, double ms) => (times.TryGetValue(phase, out var list) ? list : times[phase] = new()).Add(ms);
-var clock = new Stopwatch();
+var clock = new Clock();
 bool recording = false;
 foreach (var (name, child) in model.named_children())
 {
-    var childClock = new Stopwatch();
+    var childClock = new Clock();
     void Before(params Tensor[] args)
     {
         if (!recording) return;
@@ -63,7 +69,7 @@ void Step(int i, bool timed)
 {
     recording = timed;
     var batch = batches[i % batches.Length];
-    var total = Stopwatch.StartNew();
+    var total = Clock.StartNew();
     clock.Restart();
     var scope = NewDisposeScope();
     var (x, ids, y) = (batch.Dense.to(CPU), batch.Sparse.to(CPU), batch.Label.to(CPU));
@@ -97,7 +103,7 @@ recording = false;
 
 static double Median(List<double> values) { var sorted = values.Order().ToList(); return sorted[sorted.Count / 2]; }
 double step = Median(times["step"]);
-Console.WriteLine($"{model.GetName()}, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} ms/step ({Batch / step * 1000:N0} samples/s)");
+Console.WriteLine($"{model.GetName()}, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} {Clock.Kind} ms/step ({Batch / step * 1000:N0} samples/s)");
 Console.WriteLine($"{"phase",-44} {"ms",8} {"share",7}");
 foreach (var (phase, values) in times.Where(t => t.Key != "step"))
     Console.WriteLine($"{phase,-44} {Median(values),8:F2} {Median(values) / step,7:P1}");
@@ -113,7 +119,7 @@ foreach (var (name, child) in model.named_children())
     {
         using var scope = NewDisposeScope();
         var leaves = saved.Select(t => t.is_floating_point() ? t.clone().requires_grad_(true) : t).ToArray();
-        var watch = Stopwatch.StartNew();
+        var watch = Clock.StartNew();
         var output = child switch
         {
             nn.Module<Tensor, Tensor> one => one.call(leaves[0]),
@@ -129,4 +135,36 @@ foreach (var (name, child) in model.named_children())
         if (i >= Warmup) { forwardMs.Add(f); backwardMs.Add(b); }
     }
     Console.WriteLine($"{name,-44} {Median(forwardMs),8:F2} {Median(backwardMs),8:F2}");
+}
+
+/// <summary>Wall time, or with one libtorch thread the calling thread's CPU time (Linux).</summary>
+sealed class Clock
+{
+    private readonly Stopwatch wall = new();
+    private double cpuStart;
+
+    private static bool ThreadCpu => get_num_threads() == 1 && OperatingSystem.IsLinux();
+
+    public static string Kind => ThreadCpu ? "thread-CPU" : "wall";
+
+    public static Clock StartNew() { var clock = new Clock(); clock.Restart(); return clock; }
+
+    public void Restart() { wall.Restart(); cpuStart = ThreadCpuMilliseconds(); }
+
+    public TimeSpan Elapsed => ThreadCpu ? TimeSpan.FromMilliseconds(ThreadCpuMilliseconds() - cpuStart) : wall.Elapsed;
+
+    private static double ThreadCpuMilliseconds()
+    {
+        if (!ThreadCpu) return 0;
+        clock_gettime(ClockThreadCpuTime, out var time);
+        return time.Seconds * 1e3 + time.Nanoseconds / 1e6;
+    }
+
+    private const int ClockThreadCpuTime = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int clock_gettime(int clock, out TimeSpec time);
 }

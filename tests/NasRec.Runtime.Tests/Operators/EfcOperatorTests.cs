@@ -47,6 +47,28 @@ public sealed class EfcOperatorTests
         OperatorAssert.Close(expected, efc.call(input));
     }
 
+    [Fact]
+    public void EfcWithoutLayerNormEqualsTheLinearOverTransposedTokensInOutputAndEveryGradient()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var efc = new EfcOperator(26, 48, false, Activation.Relu);
+        var (weight, bias) = (efc.get_parameter("linear.weight")!, efc.get_parameter("linear.bias")!);
+        using (no_grad()) bias.normal_();
+        var input = randn(8, 26, 16).requires_grad_(true);
+        var upstream = randn(8, 48, 16);
+
+        var actual = efc.call(input);
+        var actualGradients = autograd.grad([actual], [input, weight, bias], [upstream]);
+        var expected = nn.functional.relu(nn.functional.linear(input.transpose(1, 2), weight, bias).transpose(1, 2));
+        var expectedGradients = autograd.grad([expected], [input, weight, bias], [upstream]);
+
+        Assert.True(actual.is_contiguous());
+        OperatorAssert.Close(expected, actual);
+        // The weight's gradient sums 128 products per entry: 1e-5 relative to the largest entry.
+        foreach (var (e, a) in expectedGradients.Zip(actualGradients)) OperatorAssert.Close(e, a, 1e-5 * Math.Max(1, e.abs().max().item<float>()));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
