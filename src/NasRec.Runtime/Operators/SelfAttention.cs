@@ -50,8 +50,12 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], length = tokens.shape[1], width = tokens.shape[2];
         var projected = nn.functional.linear(tokens, in_proj_weight, in_proj_bias);
-        if (zeroTokens == 0 && !LibTorchKernel && TwoWideHeadAttention.Serves(projected, heads))
-            return out_proj.call(TwoWideHeadAttention.Attend(projected, heads)).MoveToOuterDisposeScope();
+        if (!LibTorchKernel && TwoWideHeadAttention.Serves(projected, heads, zeroTokens))
+        {
+            // The zero tokens' key and value: the in-projection's bias past its query part.
+            var zeroKeyValue = zeroTokens == 0 ? null : in_proj_bias.narrow(0, width, 2 * width);
+            return out_proj.call(TwoWideHeadAttention.Attend(projected, heads, zeroKeyValue, zeroTokens)).MoveToOuterDisposeScope();
+        }
         // [B, S, 3E] → [3, B, H, S, E/H]: queries, keys and values per head.
         var qkv = projected.view(batch, length, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
         var attended = zeroTokens == 0

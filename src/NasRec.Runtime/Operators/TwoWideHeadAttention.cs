@@ -12,6 +12,8 @@ namespace NasRec.Runtime.Operators;
 /// thread, CPU time: forward about 1.3× and forward with backward about 1.3-2× less than the fused kernel's).
 /// The backward recomputes the softmax from the saved log-sum-exp as flash attention does, so the S×S weights are
 /// never stored. Same function as <c>scaled_dot_product_attention</c> (scale 1/√2, no mask) to float rounding.
+/// A sequence may go on with zero tokens whose outputs are not wanted (the supernet's masked tokens): they all have the
+/// same key and value, so they enter as one more key whose logit is raised by <c>ln(count)</c>.
 /// </summary>
 internal static unsafe class TwoWideHeadAttention
 {
@@ -22,54 +24,79 @@ internal static unsafe class TwoWideHeadAttention
 
     private static readonly float Scale = 1f / MathF.Sqrt(HeadWidth);
 
-    /// <summary>Whether <see cref="Attend"/> serves a packed projection of this shape, type and device.</summary>
-    public static bool Serves(Tensor qkv, long heads) =>
+    /// <summary>
+    /// Whether <see cref="Attend(Tensor, long, Tensor?, long)"/> serves a packed projection of this shape, type and
+    /// device, the sequence going on with <paramref name="zeroTokens"/> zero tokens.
+    /// </summary>
+    public static bool Serves(Tensor qkv, long heads, long zeroTokens = 0) =>
         qkv.device_type == TorchSharp.DeviceType.CPU && qkv.dtype == ScalarType.Float32 && qkv.dim() == 3
-        && qkv.shape[2] == 3 * heads * HeadWidth && qkv.shape[1] <= MaxTokens;
+        && qkv.shape[2] == 3 * heads * HeadWidth && qkv.shape[1] + (zeroTokens > 0 ? 1 : 0) <= MaxTokens;
 
     /// <summary>
     /// Heads attending over their sequence: from the packed in-projection <c>[B, S, 3E]</c> (queries, keys, values,
     /// each head's two units adjacent) to the heads' outputs side by side, <c>[B, S, E]</c>, as the out-projection reads them.
     /// </summary>
-    public static Tensor Attend(Tensor qkv, long heads) =>
-        is_grad_enabled() && qkv.requires_grad
-            ? Function.apply(qkv, heads)
-            : Forward(qkv.contiguous(), heads, logSumExp: null);
+    public static Tensor Attend(Tensor qkv, long heads) => Attend(qkv, heads, zeroKeyValue: null, zeroTokens: 0);
 
-    private static Tensor Forward(Tensor qkv, long heads, Tensor? logSumExp)
+    /// <summary>
+    /// The same for the first S tokens of a sequence that goes on with <paramref name="zeroTokens"/> tokens whose key
+    /// and value are <paramref name="zeroKeyValue"/> (<c>[2E]</c>, the keys' then the values' units, as in the packed
+    /// projection; null when there are none).
+    /// </summary>
+    public static Tensor Attend(Tensor qkv, long heads, Tensor? zeroKeyValue, long zeroTokens)
+    {
+        if (zeroTokens > 0 && zeroKeyValue is null) throw new ArgumentNullException(nameof(zeroKeyValue), "Zero tokens need their key and value.");
+        var counted = zeroTokens > 0 ? zeroKeyValue : null;
+        return is_grad_enabled() && (qkv.requires_grad || counted?.requires_grad == true)
+            ? Function.apply(qkv, counted!, heads, zeroTokens)
+            : Forward(qkv.contiguous(), counted?.contiguous(), heads, zeroTokens, logSumExp: null);
+    }
+
+    private static Tensor Forward(Tensor qkv, Tensor? zeroKeyValue, long heads, long zeroTokens, Tensor? logSumExp)
     {
         long batch = qkv.shape[0], tokens = qkv.shape[1];
         var output = empty(batch, tokens, heads * HeadWidth, dtype: qkv.dtype);
-        var shape = new Shape(batch, tokens, heads);
-        fixed (float* source = Floats(qkv), target = Floats(output), lse = logSumExp is null ? default : Floats(logSumExp))
+        var shape = new Shape(batch, tokens, heads, zeroTokens);
+        fixed (float* source = Floats(qkv), zero = zeroKeyValue is null ? default : Floats(zeroKeyValue),
+               target = Floats(output), lse = logSumExp is null ? default : Floats(logSumExp))
         {
-            var (q, o, l) = ((nint)source, (nint)target, (nint)lse);
-            ForEachHead(shape, (sample, head) => ForwardHead(shape, (float*)q, (float*)o, (float*)l, sample, head));
+            var (q, z, o, l) = ((nint)source, (nint)zero, (nint)target, (nint)lse);
+            ForEachHead(shape, (sample, head) => ForwardHead(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head));
         }
         return output;
     }
 
-    private static Tensor Backward(Tensor qkv, Tensor output, Tensor logSumExp, Tensor outputGradient, long heads)
+    /// <summary>The gradients of the packed projection and, with zero tokens, of their key and value (<c>[2E]</c>, summed over the batch).</summary>
+    private static (Tensor Qkv, Tensor? ZeroKeyValue) Backward(
+        Tensor qkv, Tensor? zeroKeyValue, Tensor output, Tensor logSumExp, Tensor outputGradient, long heads, long zeroTokens)
     {
         long batch = qkv.shape[0], tokens = qkv.shape[1];
         var gradient = empty_like(qkv);
-        var shape = new Shape(batch, tokens, heads);
-        fixed (float* source = Floats(qkv), result = Floats(output), lse = Floats(logSumExp), dOut = Floats(outputGradient), dSource = Floats(gradient))
+        // Per sample: the zero key's then the zero value's units, as zeroKeyValue lays them out.
+        var zeroGradient = zeroKeyValue is null ? null : empty(batch, 2 * heads * HeadWidth, dtype: qkv.dtype);
+        var shape = new Shape(batch, tokens, heads, zeroTokens);
+        fixed (float* source = Floats(qkv), zero = zeroKeyValue is null ? default : Floats(zeroKeyValue), result = Floats(output),
+               lse = Floats(logSumExp), dOut = Floats(outputGradient), dSource = Floats(gradient), dZero = zeroGradient is null ? default : Floats(zeroGradient))
         {
-            var pointers = new BackwardPointers((nint)source, (nint)result, (nint)lse, (nint)dOut, (nint)dSource);
+            var pointers = new BackwardPointers((nint)source, (nint)zero, (nint)result, (nint)lse, (nint)dOut, (nint)dSource, (nint)dZero);
             ForEachHead(shape, (sample, head) => BackwardHead(shape, pointers, sample, head));
         }
-        return gradient;
+        return (gradient, zeroGradient?.sum(dim: 0));
     }
 
-    private readonly record struct Shape(long Batch, long Tokens, long Heads)
+    private readonly record struct Shape(long Batch, long Tokens, long Heads, long ZeroTokens)
     {
         public long Width => Heads * HeadWidth;
-        public int Padded => (int)((Tokens + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count);
+
+        /// <summary>The keys: the tokens and, when there are zero tokens, the one key standing for them.</summary>
+        public long Keys => ZeroTokens > 0 ? Tokens + 1 : Tokens;
+
+        public int Padded => (int)((Keys + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count);
         public long Row(long sample, long token) => (sample * Tokens + token) * 3 * Width;
     }
 
-    private readonly record struct BackwardPointers(nint Qkv, nint Output, nint LogSumExp, nint OutputGradient, nint QkvGradient);
+    private readonly record struct BackwardPointers(
+        nint Qkv, nint ZeroKeyValue, nint Output, nint LogSumExp, nint OutputGradient, nint QkvGradient, nint ZeroKeyValueGradient);
 
     /// <summary>Every (sample, head) pair once, in contiguous ranges over libtorch's thread count.</summary>
     private static void ForEachHead(Shape shape, Action<long, long> body)
@@ -85,13 +112,13 @@ internal static unsafe class TwoWideHeadAttention
 
     /// <summary>
     /// One head's keys and values gathered into vectors padded to whole registers, with a logit bias per key: −∞ on
-    /// the padding (no weight), whose values are zero.
+    /// the padding (no weight), whose values are zero, and <c>ln(count)</c> on the zero tokens' key.
     /// </summary>
     private readonly struct Keys
     {
         public readonly float* K0, K1, V0, V1, Bias;
 
-        public Keys(float* scratch, Shape shape, float* qkv, long sample, long head)
+        public Keys(float* scratch, Shape shape, float* qkv, float* zeroKeyValue, long sample, long head)
         {
             int padded = shape.Padded;
             K0 = scratch;
@@ -107,6 +134,11 @@ internal static unsafe class TwoWideHeadAttention
                     float* row = qkv + shape.Row(sample, j) + head * HeadWidth;
                     (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (row[width], row[width + 1], row[2 * width], row[2 * width + 1], 0f);
                 }
+                else if (j < shape.Keys)
+                {
+                    float* key = zeroKeyValue + head * HeadWidth;
+                    (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (key[0], key[1], key[width], key[width + 1], MathF.Log(shape.ZeroTokens));
+                }
                 else (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (0f, 0f, 0f, 0f, float.NegativeInfinity);
             }
         }
@@ -119,11 +151,11 @@ internal static unsafe class TwoWideHeadAttention
             q0 * Vector256.Load(K0 + j) + q1 * Vector256.Load(K1 + j) + Vector256.Load(Bias + j);
     }
 
-    private static void ForwardHead(Shape shape, float* qkv, float* output, float* logSumExp, long sample, long head)
+    private static void ForwardHead(Shape shape, float* qkv, float* zeroKeyValue, float* output, float* logSumExp, long sample, long head)
     {
         int padded = shape.Padded;
         float* scratch = stackalloc float[Keys.Vectors * padded];
-        var keys = new Keys(scratch, shape, qkv, sample, head);
+        var keys = new Keys(scratch, shape, qkv, zeroKeyValue, sample, head);
         for (long i = 0; i < shape.Tokens; i++)
         {
             float* query = qkv + shape.Row(sample, i) + head * HeadWidth;
@@ -159,7 +191,7 @@ internal static unsafe class TwoWideHeadAttention
         float* outputGradient = (float*)at.OutputGradient, gradient = (float*)at.QkvGradient;
         int padded = shape.Padded;
         float* scratch = stackalloc float[(Keys.Vectors + 4) * padded];
-        var keys = new Keys(scratch, shape, qkv, sample, head);
+        var keys = new Keys(scratch, shape, qkv, (float*)at.ZeroKeyValue, sample, head);
         float* dk0 = scratch + Keys.Vectors * padded, dk1 = dk0 + padded, dv0 = dk1 + padded, dv1 = dv0 + padded;
         new Span<float>(dk0, 4 * padded).Clear();
         for (long i = 0; i < shape.Tokens; i++)
@@ -196,6 +228,12 @@ internal static unsafe class TwoWideHeadAttention
             float* row = gradient + shape.Row(sample, j) + head * HeadWidth;
             (row[width], row[width + 1], row[2 * width], row[2 * width + 1]) = (dk0[j], dk1[j], dv0[j], dv1[j]);
         }
+        if (shape.ZeroTokens > 0)
+        {
+            int j = (int)shape.Tokens;
+            float* key = (float*)at.ZeroKeyValueGradient + sample * 2 * width + head * HeadWidth;
+            (key[0], key[1], key[width], key[width + 1]) = (dk0[j], dk1[j], dv0[j], dv1[j]);
+        }
     }
 
     /// <summary>
@@ -230,27 +268,30 @@ internal static unsafe class TwoWideHeadAttention
 
     private static Span<float> Floats(Tensor tensor) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
-    /// <summary>The autograd node: saves the input, the output and each query's log-sum-exp.</summary>
+    /// <summary>The autograd node: saves the inputs, the output and each query's log-sum-exp.</summary>
     private sealed class Function : autograd.SingleTensorFunction<Function>
     {
         public override string Name => nameof(TwoWideHeadAttention);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var (qkv, heads) = (((Tensor)vars[0]).contiguous(), (long)vars[1]);
+            var (qkv, zeroKeyValue, heads, zeroTokens) = (((Tensor)vars[0]).contiguous(), ((Tensor?)vars[1])?.contiguous(), (long)vars[2], (long)vars[3]);
             var logSumExp = empty(qkv.shape[0], heads, qkv.shape[1], dtype: qkv.dtype);
-            var output = Forward(qkv, heads, logSumExp);
+            var output = Forward(qkv, zeroKeyValue, heads, zeroTokens, logSumExp);
             // The output is saved detached: saved as it is, it would hold this node through its own history.
-            ctx.save_for_backward([qkv, output.detach(), logSumExp]);
+            ctx.save_for_backward([qkv, output.detach(), logSumExp, .. zeroKeyValue is null ? Array.Empty<Tensor>() : [zeroKeyValue]]);
             ctx.save_data(nameof(heads), heads);
+            ctx.save_data(nameof(zeroTokens), zeroTokens);
             return output;
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
             var saved = ctx.get_saved_variables();
-            var gradient = Backward(saved[0], saved[1], saved[2], grad_output.contiguous(), (long)ctx.get_data("heads"));
-            return [gradient, null!];
+            var zeroKeyValue = saved.Count > 3 ? saved[3] : null;
+            var (gradient, zeroGradient) = Backward(
+                saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (long)ctx.get_data("heads"), (long)ctx.get_data("zeroTokens"));
+            return [gradient, zeroGradient!, null!, null!];
         }
     }
 }

@@ -39,6 +39,36 @@ public sealed class SelfAttentionTests
             OperatorAssert.Close(gradient.to(float32), gradients[name], 1e-5 * Scale(gradient));
     }
 
+    [Theory]
+    [InlineData(16, 48)]
+    [InlineData(5, 59)]
+    [InlineData(63, 1)]
+    public void TwoWideHeadsWithOneCountedZeroKeyMatchTheSequenceWithItsZeroTokensInOutputsAndGradients(long tokens, long zeroTokens)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(13);
+        using var attention = new SelfAttention(16, 8);
+        // Nonzero biases: the zero tokens' keys and values are the in-projection's bias.
+        using (no_grad())
+        {
+            foreach (var parameter in attention.parameters()) parameter.normal_(0, 0.5);
+        }
+        using var exact = new SelfAttention(16, 8);
+        exact.load_state_dict(attention.state_dict());
+        exact.to(float64);
+        var input = randn(6, tokens, 16);
+        var projection = randn(6, tokens, 16);
+
+        var (output, gradients) = Run(x => attention.Forward(x, zeroTokens), attention, input, projection);
+        var (expected, expectedGradients) = Run(
+            x => UnfusedAttention(exact, cat([x, zeros(6, zeroTokens, 16, float64)], 1)).narrow(1, 0, tokens),
+            exact, input.to(float64), projection.to(float64));
+
+        OperatorAssert.Close(expected.to(float32), output, 1e-5 * Scale(expected));
+        foreach (var (name, gradient) in expectedGradients)
+            OperatorAssert.Close(gradient.to(float32), gradients[name], 1e-5 * Scale(gradient));
+    }
+
     [Fact]
     public void AttentionWithoutGradientsGivesTheSameOutput()
     {
