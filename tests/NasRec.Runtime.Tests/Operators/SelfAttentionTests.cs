@@ -16,14 +16,15 @@ public sealed class SelfAttentionTests
     public void TwoWideHeadsMatchTheUnfusedAttentionInOutputsAndGradients(long tokens, double weightScale)
     {
         using var scope = NewDisposeScope();
-        manual_seed(11);
+        // A generator of its own: the global one is shared with the tests running beside this one.
+        using var generator = new Generator(11);
         using var attention = new SelfAttention(16, 8);
         using (no_grad())
         {
-            foreach (var parameter in attention.parameters()) parameter.normal_(0, weightScale);
+            foreach (var parameter in attention.parameters()) parameter.normal_(0, weightScale, generator);
         }
-        var input = randn(6, tokens, 16);
-        var projection = randn(6, tokens, 16);
+        var input = randn(6, tokens, 16, generator: generator);
+        var projection = randn(6, tokens, 16, generator: generator);
 
         // The reference runs in double precision: against another float computation, logits in the hundreds would
         // differ by their own rounding.
@@ -46,18 +47,18 @@ public sealed class SelfAttentionTests
     public void TwoWideHeadsWithOneCountedZeroKeyMatchTheSequenceWithItsZeroTokensInOutputsAndGradients(long tokens, long zeroTokens)
     {
         using var scope = NewDisposeScope();
-        manual_seed(13);
+        using var generator = new Generator(13);
         using var attention = new SelfAttention(16, 8);
         // Nonzero biases: the zero tokens' keys and values are the in-projection's bias.
         using (no_grad())
         {
-            foreach (var parameter in attention.parameters()) parameter.normal_(0, 0.5);
+            foreach (var parameter in attention.parameters()) parameter.normal_(0, 0.5, generator);
         }
         using var exact = new SelfAttention(16, 8);
         exact.load_state_dict(attention.state_dict());
         exact.to(float64);
-        var input = randn(6, tokens, 16);
-        var projection = randn(6, tokens, 16);
+        var input = randn(6, tokens, 16, generator: generator);
+        var projection = randn(6, tokens, 16, generator: generator);
 
         var (output, gradients) = Run(x => attention.Forward(x, zeroTokens), attention, input, projection);
         var (expected, expectedGradients) = Run(
@@ -73,9 +74,9 @@ public sealed class SelfAttentionTests
     public void AttentionWithoutGradientsGivesTheSameOutput()
     {
         using var scope = NewDisposeScope();
-        manual_seed(12);
+        using var generator = new Generator(12);
         using var attention = new SelfAttention(16, 8);
-        var input = randn(4, 24, 16);
+        var input = randn(4, 24, 16, generator: generator);
         var tracked = attention.call(input.requires_grad_());
         using var noGrad = no_grad();
         var untracked = attention.call(input);
