@@ -58,8 +58,9 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
 
         // Inherited-weight scores rank architectures only roughly, so the reference retrains its search's best from
         // scratch and keeps the best on val (spec §7.4 step 5); the quickstart does the same with fewer.
-        var reranked = ExportSelection.Best(search.Candidates, settings.Rerank)
-            .Select((candidate, i) => new RerankedModel(candidate, Retrain($"rerank-{i + 1}", candidate, cancel))).ToList();
+        var best = ExportSelection.Best(search.Candidates, settings.Rerank);
+        if (best.Count == 0) throw new SearchException("every candidate of the search diverged (NaN validation logloss): nothing to retrain");
+        var reranked = best.Select((candidate, i) => new RerankedModel(candidate, Retrain($"rerank-{i + 1}", candidate, cancel))).ToList();
         var winner = reranked.MinBy(r => r.Model.Validation.Logloss)!;
         var archPath = Export(winner);
 
