@@ -68,7 +68,9 @@ public sealed class InitializationTests
     private static void AssertXavierUniform(Tensor weight)
     {
         double bound = Math.Sqrt(6.0 / (weight.shape[0] + weight.shape[1]));
-        Assert.True(weight.abs().max().item<float>() <= bound);
+        // The bound as the float libtorch draws up to: it may round above the double by half an ulp.
+        float max = weight.abs().max().item<float>();
+        Assert.True(max <= bound * (1 + 1e-6), $"max |w| {max} above the bound {bound}");
         if (weight.numel() >= 2000) Assert.Equal(bound / Math.Sqrt(3), weight.std().item<float>(), bound * 0.05);
     }
 
