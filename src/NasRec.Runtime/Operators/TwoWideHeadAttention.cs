@@ -25,23 +25,19 @@ internal static unsafe class TwoWideHeadAttention
     private static readonly float Scale = 1f / MathF.Sqrt(HeadWidth);
 
     /// <summary>
-    /// Whether <see cref="Attend(Tensor, long, Tensor?, long)"/> serves a packed projection of this shape, type and
+    /// Whether <see cref="Attend"/> serves a packed projection of this shape, type and
     /// device, the sequence going on with <paramref name="zeroTokens"/> zero tokens.
     /// </summary>
-    public static bool Serves(Tensor qkv, long heads, long zeroTokens = 0) =>
+    public static bool Serves(Tensor qkv, long heads, long zeroTokens) =>
         qkv.device_type == TorchSharp.DeviceType.CPU && qkv.dtype == ScalarType.Float32 && qkv.dim() == 3
         && qkv.shape[2] == 3 * heads * HeadWidth && qkv.shape[1] + (zeroTokens > 0 ? 1 : 0) <= MaxTokens;
 
     /// <summary>
     /// Heads attending over their sequence: from the packed in-projection <c>[B, S, 3E]</c> (queries, keys, values,
-    /// each head's two units adjacent) to the heads' outputs side by side, <c>[B, S, E]</c>, as the out-projection reads them.
-    /// </summary>
-    public static Tensor Attend(Tensor qkv, long heads) => Attend(qkv, heads, zeroKeyValue: null, zeroTokens: 0);
-
-    /// <summary>
-    /// The same for the first S tokens of a sequence that goes on with <paramref name="zeroTokens"/> tokens whose key
-    /// and value are <paramref name="zeroKeyValue"/> (<c>[2E]</c>, the keys' then the values' units, as in the packed
-    /// projection; null when there are none).
+    /// each head's two units adjacent) to the heads' outputs side by side, <c>[B, S, E]</c>, as the out-projection reads
+    /// them. The sequence may go on with <paramref name="zeroTokens"/> tokens whose key and value are
+    /// <paramref name="zeroKeyValue"/> (<c>[2E]</c>, the keys' then the values' units, as in the packed projection;
+    /// null when there are none).
     /// </summary>
     public static Tensor Attend(Tensor qkv, long heads, Tensor? zeroKeyValue, long zeroTokens)
     {
