@@ -15,17 +15,17 @@ internal static class EvaluateCommand
         var data = TrainingOptions.Data();
         var split = new Option<string>("--split") { Description = "The split to evaluate", DefaultValueFactory = _ => "test" }
             .AcceptOnlyFromAmong("train", "val", "test", "trainval");
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
 
         var command = new Command("evaluate", "Evaluates a checkpoint on a split: logloss, exact ROC-AUC, normalized entropy, accuracy, calibration.")
         {
-            checkpoint, data, split, device, threads, json,
+            checkpoint, data, split, json,
         };
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, _) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             var path = r.GetRequiredValue(checkpoint).FullName;
             var model = TrainingModel.Build(Checkpoint.ReadHeader(path).Model, targetDevice);
             using var module = model.Module;

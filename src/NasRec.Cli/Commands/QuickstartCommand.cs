@@ -16,8 +16,7 @@ internal static class QuickstartCommand
         var scale = new Option<double>("--scale") { HelpName = "factor", Description = "Multiplies the rows, the population, the generations and the fine-tuning steps", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "The seed of the data, the supernet, the search and the training", DefaultValueFactory = _ => defaults.Seed };
         var json = TrainingOptions.Json();
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var quiet = TrainingOptions.Quiet();
 
         var command = new Command("quickstart",
@@ -26,11 +25,12 @@ internal static class QuickstartCommand
             "on validation, tests it beside the best and the median architecture of the initial random population and a logistic-regression " +
             "baseline, and writes a report folder. Its defaults are scaled down to finish in minutes on 2 CPU cores.")
         {
-            output, rows, scale, seed, json, quiet, device, threads,
+            output, rows, scale, seed, json, quiet,
         };
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             if (r.GetValue(scale) <= 0) throw new CommandException("--scale must be above 0");
             var settings = defaults.Scaled(r.GetValue(scale)) with { Seed = r.GetValue(seed) };
             if (r.GetValue(rows) is long count) settings = settings with { Rows = count >= 100 ? count : throw new CommandException("--rows must be at least 100") };

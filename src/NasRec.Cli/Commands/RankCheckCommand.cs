@@ -30,8 +30,7 @@ internal static class RankCheckCommand
         var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "dir", Description = "Where the from-scratch run folders and rank-check.json go (default: runs/rank-check-<time>)" };
         var fineTune = new FineTuneOptions();
         var scratch = ScratchOptions.Create(defaultSteps: 1000, evaluateEvery: 0);
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
         var spaces = SpacesFolder.CreateOption();
 
@@ -39,13 +38,14 @@ internal static class RankCheckCommand
             "Scores architectures by weight inheritance from a supernet (head fine-tuning, as the search) and from scratch (a short " +
             "training each), and reports Kendall's tau-b between the two validation loglosses: near 1, the supernet ranks as training does.")
         {
-            supernet, archs, data, output, device, threads, json, spaces,
+            supernet, archs, data, output, json, spaces,
         };
         fineTune.AddTo(command);
         scratch.AddTo(command);
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             var candidates = Candidates.FromFolder(r.GetRequiredValue(archs).FullName, null, r.GetValue(spaces)?.FullName, scratch.SearchCap(r));
             var storeDirectory = r.GetRequiredValue(data);
             var inherited = Inherited(candidates, r.GetRequiredValue(supernet).FullName, storeDirectory, fineTune.Settings(r), targetDevice, stderr);

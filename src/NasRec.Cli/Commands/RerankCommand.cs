@@ -23,8 +23,7 @@ internal static class RerankCommand
             HelpName = "rerank dir", Description = "Continue an interrupted rerank in this folder with its settings: the candidates it trained are kept, the others trained",
         }.AcceptExistingOnly();
         var budget = ScratchOptions.Create(defaultSteps: null, evaluateEvery: 10_000);
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
         var spaces = SpacesFolder.CreateOption();
 
@@ -33,12 +32,13 @@ internal static class RerankCommand
             $"and ranks them by validation logloss, as the reference's top-{RecipeDefaults.RerankTop} re-evaluation (Adagrad 0.12, batch 512, one epoch). " +
             "Writes ranking.json; train the winner on train+val with nasrec train. Interrupted, --resume continues it.")
         {
-            search, archs, top, data, output, resume, device, threads, json, spaces,
+            search, archs, top, data, output, resume, json, spaces,
         };
         budget.AddTo(command);
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             var resumeFolder = r.GetValue(resume);
             RerankFolder folder;
             RerankSettings rerank;

@@ -77,8 +77,7 @@ internal static class SearchCommand
             DefaultValueFactory = _ => "logloss",
         }.AcceptOnlyFromAmong(Objectives.Names.ToArray());
         var workers = new Option<int>("--workers") { Description = "Candidates evaluated in parallel, each worker with its own evaluator; the result does not change", DefaultValueFactory = _ => 1 };
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
         var spaces = SpacesFolder.CreateOption();
@@ -91,12 +90,13 @@ internal static class SearchCommand
             "Ctrl+C or a kill stops it; --resume continues it to exactly the result of an uninterrupted run.")
         {
             supernet, data, output, resume, method, population, tournament, children, generations, keep, budget, topK, archs, maxRejected, seed, maxMflops,
-            maxParams, objective, workers, device, threads, json, quiet, spaces,
+            maxParams, objective, workers, json, quiet, spaces,
         };
         fineTune.AddTo(command);
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             var progress = r.GetValue(quiet) ? TextWriter.Null : stderr;
             if (r.GetValue(workers) < 1) throw new CommandException("--workers must be at least 1");
             if (r.GetValue(resume) is { } resumeFolder)

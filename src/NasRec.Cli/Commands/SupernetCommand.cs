@@ -45,8 +45,7 @@ internal static class SupernetCommand
             Description = "Validation rows each fixed architecture is evaluated on (default: the reference's search prefix, 150 batches of 8,192)",
             DefaultValueFactory = _ => 1_228_800,
         };
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
         var initialAccumulator = TrainingOptions.InitialAccumulator();
@@ -60,11 +59,12 @@ internal static class SupernetCommand
             "Ctrl+C saves last.ckpt and stops.")
         {
             space, dataset, data, output, resume, strategy, connections, warmup, lr, batch, epochs, steps, seed, compute, evalEvery,
-            checkpointEvery, fixedArchitectures, fixedRows, initialAccumulator, device, threads, json, quiet, spaces,
+            checkpointEvery, fixedArchitectures, fixedRows, initialAccumulator, json, quiet, spaces,
         };
+        deviceOptions.AddTo(train);
         train.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             int architectures = r.GetValue(fixedArchitectures);
             long rows = r.GetValue(fixedRows);
             if (architectures < 0) throw new CommandException("--fixed-archs must be at least 0");

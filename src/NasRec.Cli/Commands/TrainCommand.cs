@@ -46,8 +46,7 @@ internal static class TrainCommand
         var tables = new Option<string>("--tables") { Description = "full tables (final training) or the dataset's search cap", DefaultValueFactory = _ => "full" }.AcceptOnlyFromAmong("full", "search-cap");
         var wd = new Option<double>("--wd") { Description = "L2 factor over matrices and the embedding rows a batch reads (the reference uses 0)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffle" };
-        var device = TrainingOptions.Device();
-        var threads = TrainingOptions.Threads();
+        var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
         var initialAccumulator = TrainingOptions.InitialAccumulator();
@@ -59,11 +58,12 @@ internal static class TrainCommand
             "TensorBoard events, last.ckpt (resumable), best.ckpt and summary.json. Ctrl+C saves last.ckpt and stops.")
         {
             arch, baseline, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
-            initialAccumulator, device, threads, json, quiet, spaces,
+            initialAccumulator, json, quiet, spaces,
         };
+        deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            var targetDevice = TrainingOptions.Setup(r.GetValue(device)!, r.GetValue(threads));
+            var targetDevice = deviceOptions.Setup(r);
             var progress = r.GetValue(quiet) ? TextWriter.Null : stderr;
             var resumeFolder = r.GetValue(resume);
             if (resumeFolder is not null)

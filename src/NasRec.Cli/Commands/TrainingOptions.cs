@@ -3,21 +3,12 @@ using NasRec.Dsl.Model;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
-using static TorchSharp.torch;
 
 namespace NasRec.Cli.Commands;
 
 /// <summary>Options and helpers that train, evaluate and bench share.</summary>
 internal static class TrainingOptions
 {
-    public static Option<string> Device() => new Option<string>("--device")
-    {
-        Description = "Where to compute: cpu, cuda, or auto (cuda when available)",
-        DefaultValueFactory = _ => "auto",
-    }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
-
-    public static Option<int?> Threads() => new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
-
     /// <param name="required">False for a command that can take it from a folder it resumes.</param>
     public static Option<DirectoryInfo> Data(bool required = true) => new Option<DirectoryInfo>("--data")
     {
@@ -35,23 +26,6 @@ internal static class TrainingOptions
     };
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
-
-    /// <summary>Applies --threads and resolves --device.</summary>
-    public static Device Setup(string device, int? threads)
-    {
-        if (threads is int count)
-        {
-            if (count < 1) throw new CommandException("--threads must be at least 1");
-            set_num_threads(count);
-        }
-        return device switch
-        {
-            "cpu" => CPU,
-            "cuda" when !cuda.is_available() => throw new CommandException("--device cuda: no CUDA device is available (this build uses TorchSharp-cpu unless built with -p:NasRecTorchPackage=TorchSharp-cuda-linux)"),
-            "cuda" => CUDA,
-            _ => cuda.is_available() ? CUDA : CPU,
-        };
-    }
 
     /// <summary>Opens a store, checking it holds the features of <paramref name="dataset"/>, which the model reads.</summary>
     public static DataStore OpenStore(DirectoryInfo directory, DatasetSchema dataset)
