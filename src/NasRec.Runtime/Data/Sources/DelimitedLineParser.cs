@@ -76,7 +76,10 @@ public sealed class DelimitedLineParser
         }
     }
 
+    // The helpers of the per-row loops are inlined into them: called, they would run unoptimized for the first chunks.
+
     /// <summary>Takes the first record off <paramref name="text"/>, with its '\n' if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> NextRecord(ref ReadOnlySpan<byte> text)
     {
         int end = Framing.End(text);
@@ -89,6 +92,7 @@ public sealed class DelimitedLineParser
     private long LinesOf(ReadOnlySpan<byte> record) => quoting ? Math.Max(1, record.Count((byte)'\n')) : 1;
 
     /// <summary>A record without its line end, rewritten when the format needs it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Content(ReadOnlySpan<byte> record)
     {
         if (!record.IsEmpty && record[^1] == (byte)'\n') record = record[..^1];
@@ -96,6 +100,7 @@ public sealed class DelimitedLineParser
         return rewriter is null ? record : rewriter.Rewrite(record, ref rewritten);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryLabel(ReadOnlySpan<byte> line, out byte label)
     {
         label = 0;
