@@ -345,6 +345,12 @@ public sealed class PrepareTests : IDisposable
         Assert.Equal((4L, 2L, 2L), (manifest.Of(DataSplit.Train).Rows, manifest.Of(DataSplit.Val).Rows, manifest.Of(DataSplit.Test).Rows));
         Assert.Equal(3, manifest.Sources.Count(s => s.Md5 is not null));
         Assert.StartsWith("warning: shard-0's MD5 sums match none", Assert.Single(notes), StringComparison.Ordinal);
+        foreach (var source in manifest.Sources)
+        {
+            var bytes = File.ReadAllBytes(source.Path);
+            Assert.Equal((bytes.LongLength, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))), (source.Size, source.Sha256));
+            Assert.Equal(source.Path.Contains("shard-0", StringComparison.Ordinal) ? Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(bytes)) : null, source.Md5);
+        }
     }
 
     [Fact]
