@@ -24,6 +24,7 @@ public sealed class DelimitedLineParser
     private readonly byte delimiter;
     private readonly bool quoting;
     private readonly FieldSpan[] fields;
+    private readonly int columnCount;
     private byte[] unquoted = new byte[256];
 
     private readonly ILineRewriter? rewriter;
@@ -38,7 +39,8 @@ public sealed class DelimitedLineParser
         Framing = RecordFraming.Of(format);
         delimiter = Framing.Delimiter;
         quoting = Framing.Quoting;
-        fields = new FieldSpan[layout.Columns.Count + 1];
+        columnCount = layout.Columns.Count;
+        fields = new FieldSpan[columnCount + 1];
     }
 
     /// <summary>How this parser's records end (a quoted CSV field may hold newlines).</summary>
@@ -158,7 +160,7 @@ public sealed class DelimitedLineParser
     private void ParseLine(ReadOnlySpan<byte> line, long lineNumber, long sourceRow, RowBlock block, BadRows bad)
     {
         int count = SplitInto(line);
-        if (count != layout.Columns.Count)
+        if (count != columnCount)
         {
             var found = count < 0 ? "a quoted field that does not close" : count + (count == 1 && line.IsEmpty ? " (an empty line)" : "");
             bad.Report("rows with a wrong column count",
@@ -172,10 +174,13 @@ public sealed class DelimitedLineParser
             Fail(block, bad, "bad labels", lineNumber, layout.LabelColumn, LabelValue.Expected, line);
             return;
         }
+        // The layout's arrays as locals: read through the layout, they would be loaded again for every cell.
+        ReadOnlySpan<int> denseColumns = layout.DenseColumns;
+        ReadOnlySpan<DenseTransform> transforms = layout.DenseTransforms;
         var dense = block.DenseOf(row);
         for (int i = 0; i < dense.Length; i++)
         {
-            int column = layout.DenseColumns[i];
+            int column = denseColumns[i];
             if (column < 0) continue;
             var text = Field(line, column);
             if (text.IsEmpty) block.MarkMissing(row, i);
@@ -184,13 +189,15 @@ public sealed class DelimitedLineParser
                 Fail(block, bad, "non-numeric dense values", lineNumber, column, DenseValue.Expected, line);
                 return;
             }
-            dense[i] = DenseValue.Transform(value, layout.DenseTransforms[i]);
+            dense[i] = DenseValue.Transform(value, transforms[i]);
         }
+        ReadOnlySpan<int> sparseColumns = layout.SparseColumns;
+        ReadOnlySpan<CategoricalEncoding> encodings = layout.SparseEncodings;
         var sparse = block.SparseOf(row);
         for (int i = 0; i < sparse.Length; i++)
         {
-            int column = layout.SparseColumns[i];
-            var encoding = layout.SparseEncodings[i];
+            int column = sparseColumns[i];
+            var encoding = encodings[i];
             if (!CategoricalValue.TryEncode(Field(line, column), encoding, out sparse[i]))
             {
                 Fail(block, bad, "bad categorical values", lineNumber, column, CategoricalValue.Expected(encoding), line);
