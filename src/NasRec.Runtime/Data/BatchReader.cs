@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NasRec.Runtime.Data.Encodings;
 using NasRec.Runtime.Data.Store;
@@ -17,7 +18,7 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
 {
     private readonly IReadOnlyList<MappedRows> segments;
     private readonly BatchOptions options;
-    private readonly TableModulo[] modulo;
+    private readonly SparseRowModulo modulo;
     private readonly BatchPlan plan;
 
     internal BatchReader(IReadOnlyList<MappedRows> segments, int denseWidth, int sparseWidth, BatchOptions options)
@@ -29,7 +30,7 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         this.options = options;
         DenseWidth = denseWidth;
         SparseWidth = sparseWidth;
-        modulo = options.TableSizes.Select(size => new TableModulo(size)).ToArray();
+        modulo = new SparseRowModulo(options.TableSizes);
         plan = new BatchPlan(segments, options);
     }
 
@@ -52,23 +53,26 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
     {
         var source = segments[segment];
         var labels = source.Labels(row, count);
-        for (int i = 0; i < count; i++) slot.Label[offset + i] = labels[i];
+        var target = slot.Label.Slice(offset, count);
+        for (int i = 0; i < labels.Length; i++) target[i] = labels[i];
         source.Dense(row, count).CopyTo(slot.Dense.Slice(offset * DenseWidth));
-        var stored = source.Sparse(row, count);
-        var rows = slot.Sparse.Slice(offset * SparseWidth, count * SparseWidth);
-        for (int i = 0, j = 0; i < rows.Length; i++)
-        {
-            rows[i] = modulo[j].Row(stored[i]);
-            if (++j == SparseWidth) j = 0;
-        }
+        modulo.Apply(source.Sparse(row, count), slot.Sparse.Slice(offset * SparseWidth, count * SparseWidth));
     }
 
-    /// <summary>One batch's reusable tensors and views of their memory.</summary>
-    private sealed class Slot : IDisposable
+    /// <summary>
+    /// One batch's reusable tensors and views of their memory. A tensor's span costs calls into libtorch, and a
+    /// shuffled batch is filled a row at a time: the views are taken once (the tensors' memory never moves).
+    /// </summary>
+    private sealed unsafe class Slot : IDisposable
     {
         private readonly Tensor dense;
         private readonly Tensor sparse;
         private readonly Tensor label;
+        private readonly float* denseData;
+        private readonly long* sparseData;
+        private readonly float* labelData;
+        private readonly int denseLength;
+        private readonly int sparseLength;
         private Batch? partial;
 
         public Slot(int batchSize, int denseWidth, int sparseWidth)
@@ -76,6 +80,11 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
             dense = zeros(batchSize, denseWidth, dtype: ScalarType.Float32);
             sparse = zeros(batchSize, sparseWidth, dtype: ScalarType.Int64);
             label = zeros(batchSize, 1, dtype: ScalarType.Float32);
+            denseData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(dense.bytes));
+            sparseData = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(sparse.bytes));
+            labelData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(label.bytes));
+            denseLength = batchSize * denseWidth;
+            sparseLength = batchSize * sparseWidth;
             Full = new Batch(dense, sparse, label);
             Capacity = batchSize;
         }
@@ -84,11 +93,11 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
 
         public Batch Full { get; }
 
-        public Span<float> Dense => MemoryMarshal.Cast<byte, float>(dense.bytes);
+        public Span<float> Dense => new(denseData, denseLength);
 
-        public Span<long> Sparse => MemoryMarshal.Cast<byte, long>(sparse.bytes);
+        public Span<long> Sparse => new(sparseData, sparseLength);
 
-        public Span<float> Label => MemoryMarshal.Cast<byte, float>(label.bytes);
+        public Span<float> Label => new(labelData, Capacity);
 
         /// <summary>The first <paramref name="size"/> rows as a batch (views, made only for a partial batch).</summary>
         public Batch Take(int size)

@@ -106,6 +106,39 @@ public sealed class EncodingTests
     }
 
     [Theory]
+    [InlineData(new long[] { 2, 3, 1461, 500000, 10131227 })]                              // width 5: rows straddle the vectors
+    [InlineData(new long[] { 2, 500000, (1L << 32) + 5, 1L << 33, (1L << 52) - 1, 1L << 52 })] // tables above 2^32, up to the vector path's limit
+    [InlineData(new long[] { 500000, (1L << 52) + 2, 1461 })]                                // a table beyond it: every cell the scalar way
+    [InlineData(new long[] { 7, 500000, 2, 1461 })]                                          // width 4: one row per vector
+    public void SparseRowModuloEqualsTableModuloCellByCell(long[] tableSizes)
+    {
+        var random = new Random(11);
+        var edges = new[] { 0L, 1, -1, -2, uint.MaxValue, 1L + uint.MaxValue, (1L << 52) - 1, 1L << 52, -(1L << 52) + 1, -(1L << 52), long.MaxValue, long.MinValue };
+        long Draw(int i)
+        {
+            // Multiples of the divisor and their neighbours are where an estimated quotient is most often one off.
+            long divisor = tableSizes[i % tableSizes.Length] - 1;
+            long multiple = random.NextInt64(0, Math.Max(1, (1L << 52) / divisor)) * divisor + random.Next(-1, 2);
+            return random.Next(5) switch
+            {
+                0 => random.NextInt64(0, 1L << 32),
+                1 => random.NextInt64(long.MinValue, long.MaxValue),
+                2 => -random.NextInt64(0, 1L << 32),
+                3 => random.Next(2) == 0 ? multiple : -multiple,
+                _ => edges[random.Next(edges.Length)],
+            };
+        }
+        var tables = tableSizes.Select(size => new TableModulo(size)).ToArray();
+        var modulo = new SparseRowModulo(tableSizes);
+        // 103 rows: whole periods of vectors and a tail; every fifth vector all below 2^32 (the vector path), the others mixed.
+        var stored = Enumerable.Range(0, 103 * tableSizes.Length).Select(i => i / 4 % 5 == 0 ? random.NextInt64(0, 1L << 32) : Draw(i)).ToArray();
+        var rows = new long[stored.Length];
+        modulo.Apply(stored, rows);
+        for (int i = 0; i < stored.Length; i++)
+            Assert.True(tables[i % tableSizes.Length].Row(stored[i]) == rows[i], $"cell {i}: value {stored[i]}, table {tableSizes[i % tableSizes.Length]}: {rows[i]}");
+    }
+
+    [Theory]
     [InlineData("", 0.0)]
     [InlineData("-1", -1.0)]
     [InlineData("1234", 1234.0)]

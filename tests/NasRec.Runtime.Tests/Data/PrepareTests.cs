@@ -108,6 +108,35 @@ public sealed class PrepareTests : IDisposable
         Assert.Equal(0xffffffL % 9 + 1, capped[0]);
     }
 
+    [Theory]
+    [InlineData("c2")] // every column read once, one not at all
+    [InlineData("c")]  // a column read by two features
+    public void TsvColumnsMapByNameInAnyOrderUnreadOrReadTwice(string secondColumn)
+    {
+        var yaml = $$"""
+            kind: Dataset
+            name: Named
+            source:
+              format: tsv
+              header: true
+            label: y
+            dense:
+              transform: none
+              features: [{ name: n1, column: n }]
+            sparse:
+              features:
+                - { name: s1, tableSize: 1000, column: c }
+                - { name: s2, tableSize: 5, column: {{secondColumn}} }
+            """;
+        const string header = "c\tunread\tn\tc2\ty\n";
+        using var store = Prepare(yaml, SplitFolder(header + "ff\tx\t7\t0a\t1\n\tx\t\t\t0\n", header + "1\tx\t2\t3\t0\n", header + "1\tx\t2\t3\t0\n"));
+
+        var rows = ReadAll(store, DataSplit.Train, new BatchOptions(4, new long[] { 1000, 5 }));
+        long second = secondColumn == "c" ? 0xff : 0x0a;
+        Assert.Equal((1f, 7f, 0xffL % 999 + 1, second % 4 + 1), (rows[0].Label, rows[0].Dense[0], rows[0].Sparse[0], rows[0].Sparse[1]));
+        Assert.Equal((0f, 0f, 0L, 0L), (rows[1].Label, rows[1].Dense[0], rows[1].Sparse[0], rows[1].Sparse[1]));
+    }
+
     [Fact]
     public void GzipInputReadsLikeThePlainFile()
     {
@@ -345,6 +374,12 @@ public sealed class PrepareTests : IDisposable
         Assert.Equal((4L, 2L, 2L), (manifest.Of(DataSplit.Train).Rows, manifest.Of(DataSplit.Val).Rows, manifest.Of(DataSplit.Test).Rows));
         Assert.Equal(3, manifest.Sources.Count(s => s.Md5 is not null));
         Assert.StartsWith("warning: shard-0's MD5 sums match none", Assert.Single(notes), StringComparison.Ordinal);
+        foreach (var source in manifest.Sources)
+        {
+            var bytes = File.ReadAllBytes(source.Path);
+            Assert.Equal((bytes.LongLength, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))), (source.Size, source.Sha256));
+            Assert.Equal(source.Path.Contains("shard-0", StringComparison.Ordinal) ? Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(bytes)) : null, source.Md5);
+        }
     }
 
     [Fact]

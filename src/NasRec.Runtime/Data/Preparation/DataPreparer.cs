@@ -76,13 +76,13 @@ public sealed class DataPreparer
     {
         var notes = new List<string>();
         var bad = new BadRows(options.SkipBadRows);
-        // The first pass over a file hashes it: the label pass when there is one.
-        var sources = new List<SourceFile>();
+        using var hashes = new SourceHashes(plan.Files.Select(f => f.Path), path => plan.ReferenceShards && Path.GetFileName(Path.GetDirectoryName(path)) == "shard-0");
         var splits = options.Split == SplitMode.None
             ? plan.Files.Select(f => RowSplits.All(f.Split!.Value)).ToList()
-            : Enumerable.Repeat(RowSplits.PerRow(SplitsOfLabels(plan, source, sources, cancel)), plan.Files.Count).ToList();
-        var summaries = Write(plan, source, splits, bad, folder, sources.Count == 0 ? sources : null, cancel);
+            : Enumerable.Repeat(RowSplits.PerRow(SplitsOfLabels(plan, source, cancel)), plan.Files.Count).ToList();
+        var summaries = Write(plan, source, splits, bad, folder, cancel);
         if (summaries.Values.Sum(s => s.Rows) == 0) throw new DataException("The input holds no good rows");
+        var sources = hashes.Finish();
         if (plan.ReferenceShards) notes.Add(ShardCheck(sources));
         var encoder = FinishEncodings(folder, summaries);
         encoder.Save(Path.Combine(folder, StoreFiles.Vocabularies));
@@ -107,21 +107,20 @@ public sealed class DataPreparer
     /// <summary>
     /// The first pass: every row's label, then the split of every row from the reference's stratified folds
     /// (a byte each, <see cref="RowSplits.Nowhere"/> for none). A row whose label does not read takes no fold
-    /// and goes nowhere; the second pass reports it. Hashes the files on the way.
+    /// and goes nowhere; the second pass reports it.
     /// </summary>
-    private byte[] SplitsOfLabels(InputPlan plan, IRowSource source, List<SourceFile> sources, CancellationToken cancel)
+    private byte[] SplitsOfLabels(InputPlan plan, IRowSource source, CancellationToken cancel)
     {
         var labels = new List<byte>();
         long done = 0;
         foreach (var (path, _) in plan.Files)
         {
-            using var input = new InputFile(path, sha256: true);
+            using var input = new InputFile(path);
             source.ReadLabels(input, labels, () =>
             {
                 cancel.ThrowIfCancellationRequested();
                 progress?.Report(new PrepareProgress("reading labels", done + input.Position, plan.TotalBytes, labels.Count));
             });
-            sources.Add(SourceOf(input));
             done += input.Size;
         }
 
@@ -159,10 +158,10 @@ public sealed class DataPreparer
 
     /// <summary>
     /// The second pass: parses every row into the files of its split; counts rows, positives and missing
-    /// values; writes indices when asked; hashes the files into <paramref name="sources"/> when given.
+    /// values; writes indices when asked.
     /// </summary>
     private Dictionary<string, SplitSummary> Write(InputPlan plan, IRowSource source, IReadOnlyList<RowSplits> splits, BadRows bad, string folder,
-        List<SourceFile>? sources, CancellationToken cancel)
+        CancellationToken cancel)
     {
         int nd = schema.DenseFeatures.Count, ns = schema.SparseFeatures.Count;
         // Indexed by the split's value: Train, Val, Test.
@@ -180,8 +179,7 @@ public sealed class DataPreparer
             for (int f = 0; f < plan.Files.Count; f++)
             {
                 var path = plan.Files[f].Path;
-                bool md5 = plan.ReferenceShards && Path.GetFileName(Path.GetDirectoryName(path)) == "shard-0";
-                using var input = new InputFile(path, sha256: sources is not null, md5);
+                using var input = new InputFile(path);
                 source.Read(input, row, splits[f], bad, (split, block) =>
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -192,7 +190,6 @@ public sealed class DataPreparer
                     progress?.Report(new PrepareProgress("writing", done + input.Position, plan.TotalBytes, written));
                 });
                 row += source.RowsRead;
-                sources?.Add(SourceOf(input));
                 done += input.Size;
             }
             foreach (var writer in writers) writer.Flush();
@@ -213,12 +210,6 @@ public sealed class DataPreparer
             index.Write(sourceRow.ToString(CultureInfo.InvariantCulture));
             index.Write('\n');
         }
-    }
-
-    private static SourceFile SourceOf(InputFile input)
-    {
-        var (sha256, md5) = input.Hashes();
-        return new SourceFile(input.Path, input.Size, sha256 ?? throw new InvalidOperationException("The input was read without hashing."), md5);
     }
 
     /// <summary>Fits the training split's encodings, if the dataset has any, and applies them to every split in place (an unknown value becomes missing: the counts follow).</summary>

@@ -61,8 +61,8 @@ public sealed class ParquetSource : IRowSource
     }
 
     /// <summary>
-    /// Opens each row group in turn and hands it on; the input file's own bytes are read (and hashed) along,
-    /// in proportion, so that progress advances per row group. Returns the rows.
+    /// Opens each row group in turn and hands it on; the input file's position moves along in proportion, so that
+    /// progress advances per row group. Returns the rows.
     /// </summary>
     private async Task<long> ForEachRowGroup(InputFile input, Func<ParquetRowGroupReader, int, ColumnLayout, DataField[], Task> handle)
     {

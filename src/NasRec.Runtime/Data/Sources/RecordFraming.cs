@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NasRec.Dsl.Model;
 
 namespace NasRec.Runtime.Data.Sources;
@@ -16,9 +17,11 @@ public readonly struct RecordFraming(byte delimiter, bool quoting)
     public bool Quoting => quoting;
 
     /// <summary>The index of the '\n' that ends the record starting at <paramref name="text"/>[0]; -1 when the text ends first.</summary>
-    public int End(ReadOnlySpan<byte> text)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int End(ReadOnlySpan<byte> text) => quoting ? QuotedEnd(text) : text.IndexOf((byte)'\n');
+
+    private int QuotedEnd(ReadOnlySpan<byte> text)
     {
-        if (!quoting) return text.IndexOf((byte)'\n');
         int i = 0;
         while (i < text.Length)
         {

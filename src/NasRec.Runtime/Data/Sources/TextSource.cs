@@ -49,7 +49,7 @@ public sealed class TextSource : IRowSource
 
     public void ReadLabels(InputFile input, List<byte> labels, Action advanced)
     {
-        // One thread is enough for labels (the read-ahead hashes on another core); more only spin.
+        // One thread is enough for labels (the hash runs on another core); more only spin.
         RowsRead = ForEachChunk(input, layout =>
         {
             var parser = Parser(layout, input.Path);

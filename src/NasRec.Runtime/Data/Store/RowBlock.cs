@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NasRec.Runtime.Data.Store;
 
 /// <summary>
@@ -46,6 +48,7 @@ public sealed class RowBlock
     public void Clear() => Count = 0;
 
     /// <summary>Appends a zeroed row and returns its index; the caller fills it through the accessors below.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Add(long sourceRow)
     {
         if (Count == labels.Length) Grow();
