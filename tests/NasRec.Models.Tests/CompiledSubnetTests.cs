@@ -1,4 +1,6 @@
+using NasRec.Runtime.Operators;
 using NasRec.Runtime.Subnets;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Models.Tests;
@@ -24,6 +26,33 @@ public sealed class CompiledSubnetTests
 
         Assert.Equal(new long[] { 32, 1 }, expected.shape);
         Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-6), $"max difference {(expected - actual).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ReleasedModel.Names), MemberType = typeof(ReleasedModel))]
+    public void OurFormulationsEqualTheReferencesInTheOutputAndEveryGradient(string name)
+    {
+        using var scope = NewDisposeScope();
+        var model = ReleasedModel.Named(name);
+        // In float64, where a sum in another order cannot flip a ReLU at zero and with it a whole gradient term.
+        using var ours = model.CreateCompiled(SmallTables).to(float64);
+        using var reference = model.CreateCompiled(SmallTables).to(float64);
+        reference.load_state_dict(ours.state_dict());
+        var switched = reference.modules().OfType<IReferenceFormulation>().ToList();
+        foreach (var module in switched) module.ReferenceFormulation = true;
+        var (dense, ids) = model.Batch(32, SmallTables);
+        dense = dense.to(float64);
+
+        var (expected, expectedGradients) = OutputAndGradients(reference, dense, ids);
+        var (actual, actualGradients) = OutputAndGradients(ours, dense, ids);
+
+        Assert.NotEmpty(switched);
+        Assert.True(expected.allclose(actual, rtol: 0, atol: Tolerance(expected)), $"max difference {(expected - actual).abs().max().item<double>()} of {expected.abs().max().item<double>()}");
+        foreach (var (parameter, gradient) in expectedGradients)
+        {
+            var other = actualGradients[parameter];
+            Assert.True(gradient.allclose(other, rtol: 0, atol: Tolerance(gradient)), $"{parameter}: max difference {(gradient - other).abs().max().item<double>()} of {gradient.abs().max().item<double>()}");
+        }
     }
 
     [Theory]
@@ -83,4 +112,15 @@ public sealed class CompiledSubnetTests
 
     private static List<string> Shapes(nn.Module module) =>
         module.named_parameters().Select(p => p.name + ":" + string.Join("x", p.parameter.shape)).OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+    /// <summary>1e-10 relative to the largest entry (float64 sums in another order), absolute below 1.</summary>
+    private static double Tolerance(Tensor expected) => 1e-10 * Math.Max(1, expected.abs().max().item<double>());
+
+    /// <summary>The logits and the gradient of their sum, per parameter name.</summary>
+    private static (Tensor Output, Dictionary<string, Tensor> Gradients) OutputAndGradients(nn.Module<Tensor, Tensor, Tensor> model, Tensor dense, Tensor ids)
+    {
+        var output = model.call(dense, ids);
+        output.sum().backward();
+        return (output.detach(), model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone()));
+    }
 }

@@ -140,8 +140,15 @@ internal static class ArchitectureEmitter
             return;
         }
         w.Line("// Block " + i + ": " + Describe(block) + ".");
-        if (plan.Dense) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block) + ");");
-        if (plan.Sparse) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? Concat("sparse", block.Sparse.Inputs) : "sparse0") + ");");
+        // A token join that both operators read is built once, as the reference's block builds its sparse input.
+        var tokens = Concat("sparse", block.Sparse.Inputs);
+        if (plan.Dense && block.Dense.ReadsSparseInputs && plan.Sparse && block.Sparse.ReadsInputs && block.Sparse.Inputs.Count > 1)
+        {
+            w.Line("var sparseIn" + i + " = " + tokens + ";");
+            tokens = "sparseIn" + i;
+        }
+        if (plan.Dense) w.Line("var denseNode" + i + " = " + prefix + "dense.call(" + DenseArguments(block, tokens) + ");");
+        if (plan.Sparse) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? tokens : "sparse0") + ");");
         if (plan.PostFm)
         {
             w.Line("var dense" + next + " = denseNode" + i + (plan.Fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
@@ -155,12 +162,12 @@ internal static class ArchitectureEmitter
     }
 
     /// <summary>What the dense operator reads, in its forward's parameter order; one that reads nothing takes the raw input for its batch size.</summary>
-    private static string DenseArguments(Block block)
+    private static string DenseArguments(Block block, string tokens)
     {
         var dense = block.Dense;
         var arguments = new List<string>();
         if (dense.ReadsInputs) arguments.Add(Concat("dense", dense.Inputs));
-        if (dense.ReadsSparseInputs) arguments.Add(Concat("sparse", block.Sparse.Inputs));
+        if (dense.ReadsSparseInputs) arguments.Add(tokens);
         if (dense.ReadsLeftRight) arguments.Add("dense" + Literals.Int(dense.Left!.Value) + ", dense" + Literals.Int(dense.Right!.Value));
         return arguments.Count > 0 ? string.Join(", ", arguments) : "dense0";
     }

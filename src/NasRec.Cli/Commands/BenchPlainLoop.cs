@@ -12,7 +12,8 @@ namespace NasRec.Cli.Commands;
 /// The benchmark's baseline: the reference's training loop written plainly in TorchSharp over the same compiled model,
 /// with one <c>nn.Embedding</c> per table as the reference holds them (dense gradients), TorchSharp's Adagrad and
 /// <c>clip_grad_norm_</c>. The model's fused table is bypassed by a forward hook that returns the per-table lookups, and
-/// its attention runs libtorch's fused kernel (PyTorch's own attention is slower still).
+/// every operator runs the reference's formulation (<see cref="IReferenceFormulation"/>: linears over transposed tokens,
+/// libtorch's fused attention, which PyTorch's own attention is slower than).
 /// </summary>
 internal sealed class BenchPlainLoop : IDisposable
 {
@@ -25,7 +26,7 @@ internal sealed class BenchPlainLoop : IDisposable
     public BenchPlainLoop(nn.Module<Tensor, Tensor, Tensor> model, double learningRate)
     {
         this.model = model;
-        foreach (var attention in model.modules().OfType<SelfAttention>()) attention.LibTorchKernel = true;
+        foreach (var reformulated in model.modules().OfType<IReferenceFormulation>()) reformulated.ReferenceFormulation = true;
         var fused = model.modules().OfType<SparseEmbedding>().Single();
         fused.Weight.requires_grad_(false);
         using (no_grad())

@@ -10,7 +10,7 @@ namespace NasRec.Runtime.Operators;
 /// self-interactions, no raw dense vector) feeds a linear to the width d. No activation.
 /// <c>([B, in], [B, N, E])</c> → <c>[B, d]</c>.
 /// </summary>
-public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator
+public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator, IReferenceFormulation
 {
     private readonly Linear? dense_projection;
     private readonly LayerNorm? dense_norm;
@@ -50,11 +50,14 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
     /// <summary>The number of interactions k(k+1)/2 among the k sparse tokens and the dense token.</summary>
     public static long PairCount(long tokens) => tokens * (tokens + 1) / 2;
 
+    /// <summary>Projects the tokens through their transpose, as the reference does, instead of one batched product.</summary>
+    public bool ReferenceFormulation { get; set; }
+
     public override Tensor forward(Tensor denseIn, Tensor sparseIn)
     {
         using var scope = NewDisposeScope();
         var dense = dense_projection is null ? denseIn : dense_projection.call(denseIn);
-        var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn);
+        var sparse = token_projection is null ? sparseIn : TokenAxis.Project(token_projection, token_norm, sparseIn, ReferenceFormulation);
         return Interact(dense, sparse, output.weight!.shape[0]).MoveToOuterDisposeScope();
     }
 

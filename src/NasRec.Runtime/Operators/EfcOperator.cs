@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Operators;
 /// EFC (<c>linear-3d</c>) in fixed mode: a linear over the token axis (N→s) shared across embedding coordinates,
 /// LayerNorm over the s tokens when on, then the activation. <c>[B, N, E]</c> → <c>[B, s, E]</c>.
 /// </summary>
-public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
+public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator, IReferenceFormulation
 {
     private readonly Linear linear;
     private readonly LayerNorm? norm;
@@ -24,11 +24,14 @@ public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
         RegisterComponents();
     }
 
+    /// <summary>Projects through transposed tokens, as the reference does, instead of one batched product.</summary>
+    public bool ReferenceFormulation { get; set; }
+
     public override Tensor forward(Tensor sparseIn)
     {
         using var scope = NewDisposeScope();
         // The activation is element-wise, so applying it after transposing back equals applying it after the LN.
-        var projected = TokenAxis.Project(linear, norm, sparseIn);
+        var projected = TokenAxis.Project(linear, norm, sparseIn, ReferenceFormulation);
         return Activations.Apply(activation, projected).MoveToOuterDisposeScope();
     }
 

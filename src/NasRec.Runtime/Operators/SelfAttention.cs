@@ -11,7 +11,7 @@ namespace NasRec.Runtime.Operators;
 /// <see cref="TwoWideHeadAttention"/>; other widths and devices through libtorch's fused
 /// <c>scaled_dot_product_attention</c>, which beats the unfused <c>[B·H, S, S]</c> scores and softmax several times over.
 /// </summary>
-public sealed class SelfAttention : nn.Module<Tensor, Tensor>
+public sealed class SelfAttention : nn.Module<Tensor, Tensor>, IReferenceFormulation
 {
     private readonly Parameter in_proj_weight;
     private readonly Parameter in_proj_bias;
@@ -31,11 +31,8 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         using (no_grad()) nn.init.xavier_uniform_(in_proj_weight);
     }
 
-    /// <summary>
-    /// Attends through libtorch's fused kernel even where the two-wide kernel serves: the benchmark's plain loop runs
-    /// what a libtorch program would.
-    /// </summary>
-    public bool LibTorchKernel { get; set; }
+    /// <summary>Attends through libtorch's fused kernel even where the two-wide kernel serves, as a PyTorch program would.</summary>
+    public bool ReferenceFormulation { get; set; }
 
     public override Tensor forward(Tensor tokens) => Forward(tokens, zeroTokens: 0);
 
@@ -50,7 +47,7 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], length = tokens.shape[1], width = tokens.shape[2];
         var projected = nn.functional.linear(tokens, in_proj_weight, in_proj_bias);
-        if (!LibTorchKernel && TwoWideHeadAttention.Serves(projected, heads, zeroTokens))
+        if (!ReferenceFormulation && TwoWideHeadAttention.Serves(projected, heads, zeroTokens))
         {
             // The zero tokens' key and value: the in-projection's bias past its query part.
             var zeroKeyValue = zeroTokens == 0 ? null : in_proj_bias.narrow(0, width, 2 * width);

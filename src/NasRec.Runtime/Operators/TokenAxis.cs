@@ -14,11 +14,12 @@ internal static class TokenAxis
     /// Without a norm, each sample's <c>W [M, N]</c> times its <c>[N, E]</c> tokens is one batched product that writes
     /// <c>[B, M, E]</c> in place. Through a transpose instead, the linear would first copy its strided input and hand on a
     /// strided output that the next operator, join or gradient copies again: at batch 4096 those copies took most of a
-    /// NASRec-Small forward.
+    /// NASRec-Small forward. That transpose is the reference's own formulation (spec §2.4), kept with a norm, which
+    /// needs the tokens on the last axis, and when <paramref name="reference"/> asks for it.
     /// </remarks>
-    public static Tensor Project(Linear linear, LayerNorm? norm, Tensor tokens)
+    public static Tensor Project(Linear linear, LayerNorm? norm, Tensor tokens, bool reference)
     {
-        if (norm is not null) return Project(linear, norm, ZeroPadded.Whole(tokens.transpose(1, 2)), linear.weight!.shape[0]);
+        if (norm is not null || reference) return Project(linear, norm, ZeroPadded.Whole(tokens.transpose(1, 2)), linear.weight!.shape[0]);
         using var scope = NewDisposeScope();
         var weight = linear.weight!.expand([tokens.shape[0], .. linear.weight.shape]);
         var mixed = bmm(weight, tokens);

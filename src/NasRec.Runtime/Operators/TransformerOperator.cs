@@ -9,7 +9,7 @@ namespace NasRec.Runtime.Operators;
 /// gives <c>h</c>; then one post-norm encoder layer: <c>u = norm1(MHA(h, h, h) + h)</c>,
 /// <c>v = norm2(u + FFN(u))</c> with a ReLU feed-forward of width E. <c>[B, N, E]</c> → <c>[B, s, E]</c>.
 /// </summary>
-public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOperator
+public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOperator, IReferenceFormulation
 {
     /// <summary>The reference implementation's <c>LN_INIT</c>: the initial weight of <c>norm1</c> and <c>norm2</c>.</summary>
     public const double NormWeightInit = 0.17;
@@ -40,10 +40,13 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
         RegisterComponents();
     }
 
+    /// <summary>Projects the tokens through their transpose, as the reference does (its attention has a switch of its own).</summary>
+    public bool ReferenceFormulation { get; set; }
+
     public override Tensor forward(Tensor sparseIn)
     {
         using var scope = NewDisposeScope();
-        return Encode(TokenAxis.Project(token_projection, token_norm, sparseIn)).MoveToOuterDisposeScope();
+        return Encode(TokenAxis.Project(token_projection, token_norm, sparseIn, ReferenceFormulation)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -77,8 +77,11 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     private static (Tensor? Dense, Tensor? Sparse) Block(BlockPlan plan, BlockModules modules, List<Tensor?> dense, List<Tensor?> sparse)
     {
         var block = plan.Shape.Block;
-        var denseNode = modules.Dense is null ? null : Dense(modules.Dense, block, dense, sparse);
-        var sparseNode = modules.Sparse is null ? null : Sparse(modules.Sparse, block, sparse);
+        // A token join that both operators read is built once, as the reference's block builds its sparse input.
+        Tensor? joined = null;
+        Tensor Tokens() => joined ??= Concat(sparse, block.Sparse.Inputs);
+        var denseNode = modules.Dense is null ? null : Dense(modules.Dense, block, dense, Tokens);
+        var sparseNode = modules.Sparse is null ? null : Call(modules.Sparse, [block.Sparse.ReadsInputs ? Tokens() : sparse[0]!]);
         var postFm = !plan.PostFm ? null
             : modules.Fm is not null ? denseNode! + modules.Fm.call(sparseNode!)
             : denseNode;
@@ -93,18 +96,15 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Calls a dense operator with what it reads, in its forward's parameter order; one that reads nothing gets the raw input for its batch size.</summary>
-    private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, List<Tensor?> sparse)
+    private static Tensor Dense(nn.Module module, Block block, List<Tensor?> dense, Func<Tensor> tokens)
     {
         var arguments = new List<Tensor>();
         if (block.Dense.ReadsInputs) arguments.Add(Concat(dense, block.Dense.Inputs));
-        if (block.Dense.ReadsSparseInputs) arguments.Add(Concat(sparse, block.Sparse.Inputs));
+        if (block.Dense.ReadsSparseInputs) arguments.Add(tokens());
         if (block.Dense.ReadsLeftRight) arguments.AddRange([dense[block.Dense.Left!.Value]!, dense[block.Dense.Right!.Value]!]);
         if (arguments.Count == 0) arguments.Add(dense[0]!);
         return Call(module, arguments);
     }
-
-    private static Tensor Sparse(nn.Module module, Block block, List<Tensor?> sparse) =>
-        Call(module, [block.Sparse.ReadsInputs ? Concat(sparse, block.Sparse.Inputs) : sparse[0]!]);
 
     private static Tensor Call(nn.Module module, List<Tensor> arguments) => (module, arguments.Count) switch
     {
