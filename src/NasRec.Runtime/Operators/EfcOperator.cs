@@ -35,7 +35,7 @@ public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var projected = TokenAxis.Project(linear, norm, inputs.Tokens, inputs.ComputedTokens(linear.weight!.shape[0]));
+        var projected = TokenAxis.ProjectTransposed(linear, norm, inputs.Tokens, inputs.ComputedTokens(linear.weight!.shape[0]));
         return Activations.Apply(activation, projected).MoveToOuterDisposeScope();
     }
 }
