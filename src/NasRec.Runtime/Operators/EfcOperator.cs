@@ -38,7 +38,7 @@ public sealed class EfcOperator : nn.Module<Tensor, Tensor>, IElasticOperator, I
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var projected = TokenAxis.Project(linear, norm, inputs.Tokens, inputs.ComputedTokens(linear.weight!.shape[0]));
+        var projected = TokenAxis.ProjectTransposed(linear, norm, inputs.Tokens, inputs.ComputedTokens(linear.weight!.shape[0]));
         return Activations.Apply(activation, projected).MoveToOuterDisposeScope();
     }
 }

@@ -26,7 +26,8 @@ public sealed record ElasticInputs(ZeroPadded Dense, ZeroPadded Tokens, ZeroPadd
 
 /// <summary>An operator's supernet mode: built at the space's widest width, it reads zero-padded inputs and returns
 /// its full-width output, which the supernet masks to the chosen width (spec §2.4); sliced, only the kept units (and
-/// the transformer, whose masked tokens cost the most, returns only its kept tokens whenever it is not masked).</summary>
+/// the transformer, whose masked tokens cost the most, returns only its kept tokens whenever it is not masked).
+/// Sparse operators return their tokens transposed, <c>[B, E, tokens]</c>, as token inputs travel.</summary>
 public interface IElasticOperator
 {
     Tensor Forward(ElasticInputs inputs);

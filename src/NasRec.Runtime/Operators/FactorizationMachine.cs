@@ -34,11 +34,14 @@ public sealed class FactorizationMachine : nn.Module<Tensor, Tensor>
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Supernet mode: only the first <paramref name="units"/> outputs, the norm over those (all of them unless sliced).</summary>
-    public Tensor Forward(Tensor sparse, long units)
+    /// <summary>
+    /// Supernet mode, from transposed tokens <c>[B, E, S]</c>: only the first <paramref name="units"/> outputs, the norm over
+    /// those (all of them unless sliced).
+    /// </summary>
+    public Tensor Forward(Tensor transposedTokens, long units)
     {
         using var scope = NewDisposeScope();
-        var interactions = sparse.sum(1).square() - sparse.square().sum(1);
+        var interactions = transposedTokens.sum(-1).square() - transposedTokens.square().sum(-1);
         var result = projection is null ? interactions.narrow(-1, 0, units) : ZeroPadded.Whole(interactions).Linear(projection, units);
         return LayerNorms.ApplyOver(norm, result, units).MoveToOuterDisposeScope();
     }

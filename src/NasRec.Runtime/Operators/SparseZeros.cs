@@ -21,7 +21,7 @@ public sealed class SparseZeros : nn.Module<Tensor, Tensor>, IElasticOperator
     public override Tensor forward(Tensor input) =>
         zeros([input.shape[0], tokens, embeddingDim], input.dtype, input.device);
 
-    /// <summary>Supernet mode: the shared zero block (never written to).</summary>
+    /// <summary>Supernet mode: the shared zero block (never written to), transposed, <c>[B, E, s]</c>.</summary>
     public Tensor Forward(ElasticInputs inputs) =>
-        ConstantCache.Zeros([inputs.Batch, tokens, embeddingDim], inputs.Tokens.Dtype, inputs.Tokens.Device);
+        ConstantCache.Zeros([inputs.Batch, embeddingDim, tokens], inputs.Tokens.Dtype, inputs.Tokens.Device);
 }

@@ -31,10 +31,14 @@ internal static class TokenAxis
     /// The same from zero-padded tokens, transposed (<c>[B, E, N]</c>): only their non-zero tokens are multiplied,
     /// and only the first <paramref name="outputs"/> tokens computed (the norm over those).
     /// </summary>
-    public static Tensor Project(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens, long outputs)
-    {
-        using var scope = NewDisposeScope();
-        var mixed = LayerNorms.ApplyOver(norm, transposedTokens.Linear(linear, outputs), outputs);
-        return mixed.transpose(1, 2).MoveToOuterDisposeScope();
-    }
+    public static Tensor Project(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens, long outputs) =>
+        ProjectTransposed(linear, norm, transposedTokens, outputs).transpose(1, 2);
+
+    /// <summary>
+    /// As <see cref="Project(Linear, LayerNorm?, ZeroPadded, long)"/>, but the tokens stay transposed, <c>[B, E, M]</c>, as the
+    /// product writes them: element-wise work after it (and its backward) then runs over contiguous memory, where a
+    /// transposed view mixed with the contiguous gradients backward produces cannot be vectorized.
+    /// </summary>
+    public static Tensor ProjectTransposed(Linear linear, LayerNorm? norm, ZeroPadded transposedTokens, long outputs) =>
+        LayerNorms.ApplyOver(norm, transposedTokens.Linear(linear, outputs), outputs);
 }

@@ -53,7 +53,8 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
     /// Supernet mode: the projected tokens beyond the kept s are zeros, yet all s_max tokens still attend and are
     /// attended to. Masked, they are computed as the reference does and the output has s_max tokens. Otherwise only the
     /// s kept tokens are: the zero tokens enter the attention as one counted key (<see cref="SelfAttention.Forward(Tensor, long)"/>)
-    /// and their outputs, which the supernet masks away, are never computed; the output has s tokens.
+    /// and their outputs, which the supernet masks away, are never computed; the output has s tokens. Transposed,
+    /// <c>[B, E, tokens]</c>, as every elastic sparse operator's.
     /// </summary>
     public Tensor Forward(ElasticInputs inputs)
     {
@@ -63,7 +64,7 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
         var encoded = inputs.Masked
             ? Encode(h * ConstantCache.KeepFirst(tokens, inputs.KeptTokens, trailingDims: 1, h.dtype, h.device), zeroTokens: 0)
             : Encode(h.narrow(1, 0, inputs.KeptTokens), zeroTokens: tokens - inputs.KeptTokens);
-        return encoded.MoveToOuterDisposeScope();
+        return encoded.transpose(1, 2).MoveToOuterDisposeScope();
     }
 
     private Tensor Encode(Tensor h, long zeroTokens = 0)

@@ -152,13 +152,14 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
             choice.SparseTokens,
             Options.Compute == SupernetCompute.Sliced) { Masked = Options.Compute == SupernetCompute.Masked };
 
-        var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth, trailingDims: 0)));
-        var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens, trailingDims: 1)));
+        // Both unit axes last: the dense outputs' [B, d] and the sparse ones' transposed [B, E, s].
+        var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth)));
+        var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens)));
         var denseOut = choice.Fm
-            ? denseNode + KeepFirst(modules.Fm!.Forward(sparseNode, inputs.ComputedWidth(denseWidth)), choice.DenseWidth, trailingDims: 0)
+            ? denseNode + KeepFirst(modules.Fm!.Forward(sparseNode, inputs.ComputedWidth(denseWidth)), choice.DenseWidth)
             : denseNode;
 
-        var tokenParts = new List<ZeroPaddedPart> { new(0, sparseNode.transpose(1, 2)) };
+        var tokenParts = new List<ZeroPaddedPart> { new(0, sparseNode) };
         if (choice.DenseToSparse)
         {
             // The reference's merger reads a view of the dense output when d_max = 8·E, so it then sees the FM
@@ -203,15 +204,15 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
 
     private long TokenOffset(int output) => output == 0 ? 0 : InputTokens(output - 1);
 
-    /// <summary>Keeps the first <paramref name="kept"/> units of axis 1: a 0/1 mask (Masked) or a slice (the rest are zeros).</summary>
-    private Tensor KeepFirst(Tensor output, long kept, int trailingDims)
+    /// <summary>Keeps the first <paramref name="kept"/> units of the last axis: a 0/1 mask (Masked) or a slice (the rest are zeros).</summary>
+    private Tensor KeepFirst(Tensor output, long kept)
     {
         if (Options.Compute == SupernetCompute.Masked)
         {
-            return output * ConstantCache.KeepFirst(output.shape[1], kept, trailingDims, output.dtype, output.device);
+            return output * ConstantCache.KeepFirst(output.shape[^1], kept, trailingDims: 0, output.dtype, output.device);
         }
         // All of them: a narrow would still cost its backward a zero-filled copy of the gradient.
-        return kept == output.shape[1] ? output : output.narrow(1, 0, kept);
+        return kept == output.shape[^1] ? output : output.narrow(-1, 0, kept);
     }
 
     private static Tensor Sum(IEnumerable<Tensor> outputs) => outputs.Aggregate((a, b) => a + b);

@@ -1,6 +1,6 @@
 // Where a supernet training step's time goes, phase by phase as TrainingStep.Run does them (median ms):
-// forward, loss, backward, clipping, optimizer, zeroing; how many parameters (and entries) the first timed backward
-// gave a gradient; and the process's peak resident memory. Criteo's inputs, tables capped at 500,000 rows, random batches.
+// forward, loss, backward, clipping, optimizer, zeroing; how many parameters and weight blocks (and entries) a timed
+// backward gave a gradient on average; and the process's peak resident memory. Criteo's inputs, tables capped at 500,000 rows, random batches.
 // A file-based program, not a test; run from the repository root:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SupernetPhases.cs -c Release [-- space strategy compute steps batch threads]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
@@ -19,6 +19,8 @@ var compute = Enum.Parse<SupernetCompute>(args.Length > 2 ? args[2] : "SkipZeroI
 int steps = args.Length > 3 ? int.Parse(args[3]) : 10;
 int batchSize = args.Length > 4 ? int.Parse(args[4]) : 512;
 set_num_threads(args.Length > 5 ? int.Parse(args[5]) : 2);
+// As TrainingStep does: freed native memory stays in the heap (no page faults on every step's gradients).
+NasRec.Runtime.Tensors.NativeHeap.RetainFreedMemory();
 const int Warmup = 2;
 
 var workspace = NasRec.Dsl.Workspace.LoadDirectory("spaces");
@@ -36,6 +38,7 @@ var batches = Enumerable.Range(0, 4).Select(_ => new Batch(
     stack(tables.Select(rows => randint(rows, [batchSize], generator: generator)).ToArray(), 1),
     rand([batchSize, 1], generator: generator).lt(0.25).to(float32))).ToArray();
 
+var gradients = new List<(int Parameters, long Entries, int Blocks, long BlockEntries)>();
 var times = new Dictionary<string, List<double>>();
 var cpuTimes = new Dictionary<string, double>();
 var clock = new Stopwatch();
@@ -66,10 +69,11 @@ for (int i = 0; i < Warmup + steps; i++)
     Lap("loss", timed);
     loss.backward();
     Lap("backward", timed);
-    if (timed && i == Warmup)
+    if (timed)
     {
         var withGrad = supernet.parameters().Where(p => p.grad is not null).ToList();
-        Console.WriteLine($"params {supernet.parameters().Count()} ({supernet.parameters().Sum(p => p.numel()) / 1e6:F1}M), with grad {withGrad.Count} ({withGrad.Sum(p => p.numel()) / 1e6:F1}M)");
+        var slices = supernet.GradientSlices!.Slices;
+        gradients.Add((withGrad.Count, withGrad.Sum(p => p.numel()), slices.Count, slices.Sum(s => s.Rows * s.Columns)));
     }
     Lap("inspect", false);
     optimizer.ClipGradientNorm(5.0);
@@ -80,6 +84,8 @@ for (int i = 0; i < Warmup + steps; i++)
     Lap("zero", timed);
     if (timed && i == Warmup) Console.WriteLine($"path: {supernet.LastChoice}");
 }
+Console.WriteLine($"params {supernet.parameters().Count()} ({supernet.parameters().Sum(p => p.numel()) / 1e6:F1}M); per timed step on average, " +
+    $"with grad {gradients.Average(g => g.Parameters):F0} ({gradients.Average(g => g.Entries) / 1e6:F2}M), weight blocks with grad {gradients.Average(g => g.Blocks):F0} ({gradients.Average(g => g.BlockEntries) / 1e6:F2}M)");
 double total = times.Values.Sum(t => t.Order().ElementAt(t.Count / 2));
 // CPU time (all threads) stands up to other load better than wall time; with one thread it is the work itself.
 Console.WriteLine($"{spaceName} {strategy} {compute}, batch {batchSize}, {get_num_threads()} threads, median wall ms and mean CPU ms:");

@@ -135,7 +135,7 @@ public sealed class TransformerOperatorTests
         var tokens = input.detach().requires_grad_();
         var dense = ZeroPadded.Whole(zeros(input.shape[0], 4));
         var inputs = new ElasticInputs(dense, ZeroPadded.Whole(tokens.transpose(1, 2)), dense, dense, 4, kept, Sliced: false) { Masked = masked };
-        var output = transformer.Forward(inputs);
+        var output = transformer.Forward(inputs).transpose(1, 2);
         (output.narrow(1, 0, kept) * projection).sum().backward();
         var gradients = transformer.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         gradients["input"] = tokens.grad!.clone();
