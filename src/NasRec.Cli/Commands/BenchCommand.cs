@@ -4,6 +4,7 @@ using NasRec.Cli.Output;
 using NasRec.Models;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Training;
 using static System.FormattableString;
 using static TorchSharp.torch;
@@ -61,7 +62,7 @@ internal static class BenchCommand
                 _ => new long?[] { r.GetValue(capRows), null },
             };
             var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
-            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads: samples/s of our step and of the plain TorchSharp loop, measured alternately."));
+            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately."));
             var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
             foreach (var cap in caps)
             {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using NasRec.Cli.Output;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -78,7 +79,7 @@ internal static class BenchSupernet
             if (r.GetValue(json)) stdout.WriteLine(rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else
             {
-                stdout.WriteLine($"Supernet training step, {get_num_threads()} threads, compute {SupernetCommand.NameOf(computeMode)}, " +
+                stdout.WriteLine($"Supernet training step, {get_num_threads()} threads, {MklDispatch.Describe()}, compute {SupernetCommand.NameOf(computeMode)}, " +
                     $"tables capped at {dataset.SearchTableCap?.ToString("N0") ?? "(none)"} rows:");
                 stdout.Write(table);
             }
