@@ -5,12 +5,14 @@ namespace NasRec.Runtime.Tensors;
 
 /// <summary>
 /// Lets MKL, libtorch's BLAS, choose its GEMM kernels by the CPU's features rather than its vendor. MKL runs its AVX2
-/// kernels on any non-Intel CPU, so on an AMD CPU with AVX-512 (Zen 4, Zen 5) a float32 GEMM ran at 80 GFLOP/s per core
-/// where the AVX-512 kernels run at 175-200 (docs/benchmarks.md): the products are most of every step here. MKL asks
+/// kernels on any non-Intel CPU, so on an AMD CPU with AVX-512 (Zen 4, Zen 5) a float32 GEMM ran at 73-85 GFLOP/s per
+/// core where the AVX-512 kernels run at 130-192 (docs/benchmarks.md): the products are most of every step here. MKL asks
 /// whether the CPU is Intel's through one exported function that libtorch calls through its PLT; a one-line library
 /// answering yes (build/mkl-dispatch.c, built beside TorchSharp's native library) is loaded into the process's global
 /// symbol scope, which the dynamic linker searches before libtorch's own definition. MKL still checks the features, so
-/// a CPU without AVX-512 keeps AVX2. <c>NASREC_MKL_BY_VENDOR=1</c> keeps MKL's own choice.
+/// a CPU without AVX-512 keeps AVX2. The library also sets <c>MKL_CBWR=AUTO,STRICT</c> (unless set): results independent
+/// of memory alignment, without which a resumed run drifted from an uninterrupted one in the last bits.
+/// <c>NASREC_MKL_BY_VENDOR=1</c> keeps MKL's own choice.
 /// </summary>
 /// <remarks>
 /// It must happen before the process's first MKL call, which binds the answer once: the runtime's module initializer

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
+using NasRec.Runtime.Tensors;
 
 namespace NasRec.Runtime.Tests.Native;
 
@@ -87,6 +88,37 @@ public sealed class NativeFixTests : IDisposable
         Assert.Single(errors);
         Assert.Contains("apt-get install -y g++", errors[0]);
     }
+
+    [Fact]
+    public void MklDispatchLibraryIsBuiltBesideEveryCopyOfTheNativeLibrary()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/cc")) return;
+        File.Copy(pristine, library);
+
+        var result = RunMklDispatch();
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var built = Path.Combine(Path.GetDirectoryName(library)!, MklDispatch.LibraryName);
+        Assert.True(File.Exists(built), result.Output);
+        Assert.Contains("mkl_serv_intel_cpu_true", Run("nm", $"-D --defined-only \"{built}\"").Output);
+    }
+
+    [Fact]
+    public void WithoutACCompilerTheBuildSaysSoAndGoesOnWithoutTheMklDispatchLibrary()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        File.Copy(pristine, library);
+
+        var result = RunMklDispatch("-p:_NasRecCc=");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("no C compiler", result.Output);
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(library)!, MklDispatch.LibraryName)));
+    }
+
+    private (int ExitCode, string Output) RunMklDispatch(string extra = "") =>
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            "msbuild fix.proj -nologo -nodeReuse:false -t:NasRecMklDispatchInOutput -p:OutDir=out/ -p:IntermediateOutputPath=obj/ " + extra);
 
     private (int ExitCode, string Output) RunFix(string? path = null) =>
         Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
