@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Operators;
@@ -7,9 +7,11 @@ namespace NasRec.Runtime.Operators;
 /// <summary>
 /// Softmax attention of heads two units wide on the CPU, forward and backward written for what they are: per (sample,
 /// head) the S keys and values sit in four short vectors, and each query's logits, softmax and weighted sum run over
-/// them eight keys at a time, in registers. libtorch's fused kernel treats the heads as S×2 by 2×S matrix products,
-/// whose blocking costs more than the arithmetic at width 2 (measured on a loaded machine, batch 256, 64 tokens, one
-/// thread, CPU time: forward about 1.3× and forward with backward about 1.3-2× less than the fused kernel's).
+/// them a register of keys at a time (16 with AVX-512, <see cref="IFloatLanes{TSelf}"/>), split over libtorch's own
+/// threads (<see cref="LibTorchThreads"/>). libtorch's fused kernel treats the heads as S×2 by 2×S matrix products,
+/// whose blocking costs more than the arithmetic at width 2: batch 256, 64 tokens, 2 threads, forward and backward
+/// 4.4 and 4.6 ms here against 11.4 and 12.4 for the first version of this kernel (docs/benchmarks.md), which already
+/// beat the fused kernel.
 /// The backward recomputes the softmax from the saved log-sum-exp as flash attention does, so the S×S weights are
 /// never stored. Same function as <c>scaled_dot_product_attention</c> (scale 1/√2, no mask) to float rounding.
 /// A sequence may go on with zero tokens whose outputs are not wanted (the supernet's masked tokens): they all have the
@@ -37,143 +39,145 @@ internal static unsafe class TwoWideHeadAttention
     /// each head's two units adjacent) to the heads' outputs side by side, <c>[B, S, E]</c>, as the out-projection reads
     /// them. The sequence may go on with <paramref name="zeroTokens"/> tokens whose key and value are
     /// <paramref name="zeroKeyValue"/> (<c>[2E]</c>, the keys' then the values' units, as in the packed projection;
-    /// null when there are none).
+    /// null when there are none). The kernel runs over registers of <paramref name="lanes"/> floats (16, 8 or 4; by
+    /// default the widest the CPU accelerates), all of which give the same function to float rounding.
     /// </summary>
-    public static Tensor Attend(Tensor qkv, long heads, Tensor? zeroKeyValue, long zeroTokens)
+    public static Tensor Attend(Tensor qkv, long heads, Tensor? zeroKeyValue, long zeroTokens, int? lanes = null)
     {
         if (zeroTokens > 0 && zeroKeyValue is null) throw new ArgumentNullException(nameof(zeroKeyValue), "Zero tokens need their key and value.");
+        if (lanes is not (null or 16 or 8 or 4)) throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "Registers of 16, 8 or 4 floats.");
         var counted = zeroTokens > 0 ? zeroKeyValue : null;
+        var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, zeroTokens, lanes ?? FloatLanes.Widest);
         return is_grad_enabled() && (qkv.requires_grad || counted?.requires_grad == true)
-            ? Function.apply(qkv, counted!, heads, zeroTokens)
-            : Forward(qkv.contiguous(), counted?.contiguous(), heads, zeroTokens, logSumExp: null);
+            ? Function.apply(qkv, counted!, shape)
+            : Forward(qkv.contiguous(), counted?.contiguous(), shape, logSumExp: null);
     }
 
-    private static Tensor Forward(Tensor qkv, Tensor? zeroKeyValue, long heads, long zeroTokens, Tensor? logSumExp)
+    private static Tensor Forward(Tensor qkv, Tensor? zeroKeyValue, Shape shape, Tensor? logSumExp)
     {
-        long batch = qkv.shape[0], tokens = qkv.shape[1];
-        var output = empty(batch, tokens, heads * HeadWidth, dtype: qkv.dtype);
-        var shape = new Shape(batch, tokens, heads, zeroTokens);
+        var output = empty(shape.Batch, shape.Tokens, shape.Width, dtype: qkv.dtype);
         fixed (float* source = Floats(qkv), zero = zeroKeyValue is null ? default : Floats(zeroKeyValue),
                target = Floats(output), lse = logSumExp is null ? default : Floats(logSumExp))
         {
             var (q, z, o, l) = ((nint)source, (nint)zero, (nint)target, (nint)lse);
-            ForEachHead(shape, (sample, head) => ForwardHead(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head));
+            ForEachHead(shape, shape.Lanes switch
+            {
+                16 => (sample, head) => ForwardHead<Lanes512>(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head),
+                8 => (sample, head) => ForwardHead<Lanes256>(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head),
+                _ => (sample, head) => ForwardHead<Lanes128>(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head),
+            });
         }
         return output;
     }
 
     /// <summary>The gradients of the packed projection and, with zero tokens, of their key and value (<c>[2E]</c>, summed over the batch).</summary>
     private static (Tensor Qkv, Tensor? ZeroKeyValue) Backward(
-        Tensor qkv, Tensor? zeroKeyValue, Tensor output, Tensor logSumExp, Tensor outputGradient, long heads, long zeroTokens)
+        Tensor qkv, Tensor? zeroKeyValue, Tensor output, Tensor logSumExp, Tensor outputGradient, Shape shape)
     {
-        long batch = qkv.shape[0], tokens = qkv.shape[1];
         var gradient = empty_like(qkv);
         // Per sample: the zero key's then the zero value's units, as zeroKeyValue lays them out.
-        var zeroGradient = zeroKeyValue is null ? null : empty(batch, 2 * heads * HeadWidth, dtype: qkv.dtype);
-        var shape = new Shape(batch, tokens, heads, zeroTokens);
+        var zeroGradient = zeroKeyValue is null ? null : empty(shape.Batch, 2 * shape.Width, dtype: qkv.dtype);
         fixed (float* source = Floats(qkv), zero = zeroKeyValue is null ? default : Floats(zeroKeyValue), result = Floats(output),
                lse = Floats(logSumExp), dOut = Floats(outputGradient), dSource = Floats(gradient), dZero = zeroGradient is null ? default : Floats(zeroGradient))
         {
             var pointers = new BackwardPointers((nint)source, (nint)zero, (nint)result, (nint)lse, (nint)dOut, (nint)dSource, (nint)dZero);
-            ForEachHead(shape, (sample, head) => BackwardHead(shape, pointers, sample, head));
+            ForEachHead(shape, shape.Lanes switch
+            {
+                16 => (sample, head) => BackwardHead<Lanes512>(shape, pointers, sample, head),
+                8 => (sample, head) => BackwardHead<Lanes256>(shape, pointers, sample, head),
+                _ => (sample, head) => BackwardHead<Lanes128>(shape, pointers, sample, head),
+            });
         }
         return (gradient, zeroGradient?.sum(dim: 0));
     }
 
-    private readonly record struct Shape(long Batch, long Tokens, long Heads, long ZeroTokens)
+    /// <summary>The problem's sizes, and the registers' lanes the kernel runs over.</summary>
+    private readonly record struct Shape(long Batch, long Tokens, long Heads, long ZeroTokens, int Lanes)
     {
         public long Width => Heads * HeadWidth;
 
         /// <summary>The keys: the tokens and, when there are zero tokens, the one key standing for them.</summary>
         public long Keys => ZeroTokens > 0 ? Tokens + 1 : Tokens;
 
-        public int Padded => (int)((Keys + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count);
+        /// <summary>The keys rounded up to whole registers.</summary>
+        public int Padded => (int)((Keys + Lanes - 1) / Lanes * Lanes);
         public long Row(long sample, long token) => (sample * Tokens + token) * 3 * Width;
     }
 
     private readonly record struct BackwardPointers(
         nint Qkv, nint ZeroKeyValue, nint Output, nint LogSumExp, nint OutputGradient, nint QkvGradient, nint ZeroKeyValueGradient);
 
-    /// <summary>Every (sample, head) pair once, in contiguous ranges over libtorch's thread count.</summary>
-    private static void ForEachHead(Shape shape, Action<long, long> body)
-    {
-        long pairs = shape.Batch * shape.Heads;
-        int workers = (int)Math.Clamp(get_num_threads(), 1, Math.Max(1, pairs));
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+    /// <summary>Every (sample, head) pair once, in contiguous ranges over libtorch's threads.</summary>
+    private static void ForEachHead(Shape shape, Action<long, long> body) =>
+        LibTorchThreads.For(shape.Batch * shape.Heads, (start, end) =>
         {
-            for (long pair = pairs * worker / workers; pair < pairs * (worker + 1) / workers; pair++)
+            for (long pair = start; pair < end; pair++)
                 body(pair / shape.Heads, pair % shape.Heads);
         });
-    }
+
+    /// <summary>The vectors <see cref="GatherKeys"/> lays out: the keys' two units, the values' two, a logit bias.</summary>
+    private const int KeyVectors = 5;
 
     /// <summary>
-    /// One head's keys and values gathered into vectors padded to whole registers, with a logit bias per key: −∞ on
-    /// the padding (no weight), whose values are zero, and <c>ln(count)</c> on the zero tokens' key.
+    /// One head's keys and values gathered into <see cref="KeyVectors"/> vectors of <paramref name="padded"/> floats
+    /// one after the other from <paramref name="scratch"/> (<c>k0, k1, v0, v1, bias</c>), with a logit bias per key: −∞
+    /// on the padding (no weight), whose values are zero, and <c>ln(count)</c> on the zero tokens' key.
     /// </summary>
-    private readonly struct Keys
+    private static void GatherKeys(float* scratch, int padded, Shape shape, float* qkv, float* zeroKeyValue, long sample, long head)
     {
-        public readonly float* K0, K1, V0, V1, Bias;
-
-        public Keys(float* scratch, Shape shape, float* qkv, float* zeroKeyValue, long sample, long head)
+        float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
+        long width = shape.Width;
+        for (int j = 0; j < padded; j++)
         {
-            int padded = shape.Padded;
-            K0 = scratch;
-            K1 = K0 + padded;
-            V0 = K1 + padded;
-            V1 = V0 + padded;
-            Bias = V1 + padded;
-            long width = shape.Width;
-            for (int j = 0; j < padded; j++)
+            if (j < shape.Tokens)
             {
-                if (j < shape.Tokens)
-                {
-                    float* row = qkv + shape.Row(sample, j) + head * HeadWidth;
-                    (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (row[width], row[width + 1], row[2 * width], row[2 * width + 1], 0f);
-                }
-                else if (j < shape.Keys)
-                {
-                    float* key = zeroKeyValue + head * HeadWidth;
-                    (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (key[0], key[1], key[width], key[width + 1], MathF.Log(shape.ZeroTokens));
-                }
-                else (K0[j], K1[j], V0[j], V1[j], Bias[j]) = (0f, 0f, 0f, 0f, float.NegativeInfinity);
+                float* row = qkv + shape.Row(sample, j) + head * HeadWidth;
+                (k0[j], k1[j], v0[j], v1[j], bias[j]) = (row[width], row[width + 1], row[2 * width], row[2 * width + 1], 0f);
             }
+            else if (j < shape.Keys)
+            {
+                float* key = zeroKeyValue + head * HeadWidth;
+                (k0[j], k1[j], v0[j], v1[j], bias[j]) = (key[0], key[1], key[width], key[width + 1], MathF.Log(shape.ZeroTokens));
+            }
+            else (k0[j], k1[j], v0[j], v1[j], bias[j]) = (0f, 0f, 0f, 0f, float.NegativeInfinity);
         }
-
-        public const int Vectors = 5;
-
-        /// <summary>The scaled query's logits against keys j to j + 7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Logits(Vector256<float> q0, Vector256<float> q1, int j) =>
-            q0 * Vector256.Load(K0 + j) + q1 * Vector256.Load(K1 + j) + Vector256.Load(Bias + j);
     }
 
-    private static void ForwardHead(Shape shape, float* qkv, float* zeroKeyValue, float* output, float* logSumExp, long sample, long head)
+    /// <summary>The scaled query's logits against the register of keys from j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Logits<T>(T q0, T q1, float* k0, float* k1, float* bias, int j) where T : struct, IFloatLanes<T> =>
+        T.FusedMultiplyAdd(q0, T.Load(k0 + j), T.FusedMultiplyAdd(q1, T.Load(k1 + j), T.Load(bias + j)));
+
+    private static void ForwardHead<T>(Shape shape, float* qkv, float* zeroKeyValue, float* output, float* logSumExp, long sample, long head)
+        where T : struct, IFloatLanes<T>
     {
         int padded = shape.Padded;
-        float* scratch = stackalloc float[Keys.Vectors * padded];
-        var keys = new Keys(scratch, shape, qkv, zeroKeyValue, sample, head);
+        float* scratch = stackalloc float[KeyVectors * padded];
+        GatherKeys(scratch, padded, shape, qkv, zeroKeyValue, sample, head);
+        float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
         for (long i = 0; i < shape.Tokens; i++)
         {
             float* query = qkv + shape.Row(sample, i) + head * HeadWidth;
-            var q0 = Vector256.Create(query[0] * Scale);
-            var q1 = Vector256.Create(query[1] * Scale);
-            var max = Vector256.Create(float.NegativeInfinity);
-            for (int j = 0; j < padded; j += Vector256<float>.Count)
-                max = Vector256.Max(max, keys.Logits(q0, q1, j));
-            var top = Vector256.Create(HorizontalMax(max));
-            Vector256<float> sum = default, o0 = default, o1 = default;
-            for (int j = 0; j < padded; j += Vector256<float>.Count)
+            var q0 = T.Create(query[0] * Scale);
+            var q1 = T.Create(query[1] * Scale);
+            var max = T.Create(float.NegativeInfinity);
+            for (int j = 0; j < padded; j += T.Count)
+                max = T.Max(max, Logits(q0, q1, k0, k1, bias, j));
+            float top = max.MaxElement();
+            var shift = T.Create(top);
+            T sum = default, o0 = default, o1 = default;
+            for (int j = 0; j < padded; j += T.Count)
             {
-                var weight = Exp(keys.Logits(q0, q1, j) - top);
+                var weight = FloatLanes.Exp(Logits(q0, q1, k0, k1, bias, j) - shift);
                 sum += weight;
-                o0 += weight * Vector256.Load(keys.V0 + j);
-                o1 += weight * Vector256.Load(keys.V1 + j);
+                o0 = T.FusedMultiplyAdd(weight, T.Load(v0 + j), o0);
+                o1 = T.FusedMultiplyAdd(weight, T.Load(v1 + j), o1);
             }
-            float total = Vector256.Sum(sum);
+            float total = sum.Sum();
             float* result = output + (sample * shape.Tokens + i) * shape.Width + head * HeadWidth;
-            result[0] = Vector256.Sum(o0) / total;
-            result[1] = Vector256.Sum(o1) / total;
-            if (logSumExp is not null) logSumExp[(sample * shape.Heads + head) * shape.Tokens + i] = top[0] + MathF.Log(total);
+            result[0] = o0.Sum() / total;
+            result[1] = o1.Sum() / total;
+            if (logSumExp is not null) logSumExp[(sample * shape.Heads + head) * shape.Tokens + i] = top + MathF.Log(total);
         }
     }
 
@@ -181,42 +185,43 @@ internal static unsafe class TwoWideHeadAttention
     /// With <c>p = softmax(s)</c> recomputed from the log-sum-exp and <c>D = dO·O</c>: <c>dV += p dO</c>,
     /// <c>ds = p (dO·v − D)</c>, <c>dq = scale Σ ds k</c>, <c>dk += scale ds q</c>.
     /// </summary>
-    private static void BackwardHead(Shape shape, BackwardPointers at, long sample, long head)
+    private static void BackwardHead<T>(Shape shape, BackwardPointers at, long sample, long head) where T : struct, IFloatLanes<T>
     {
         float* qkv = (float*)at.Qkv, output = (float*)at.Output, logSumExp = (float*)at.LogSumExp;
         float* outputGradient = (float*)at.OutputGradient, gradient = (float*)at.QkvGradient;
         int padded = shape.Padded;
-        float* scratch = stackalloc float[(Keys.Vectors + 4) * padded];
-        var keys = new Keys(scratch, shape, qkv, (float*)at.ZeroKeyValue, sample, head);
-        float* dk0 = scratch + Keys.Vectors * padded, dk1 = dk0 + padded, dv0 = dk1 + padded, dv1 = dv0 + padded;
+        float* scratch = stackalloc float[(KeyVectors + 4) * padded];
+        GatherKeys(scratch, padded, shape, qkv, (float*)at.ZeroKeyValue, sample, head);
+        float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
+        float* dk0 = scratch + KeyVectors * padded, dk1 = dk0 + padded, dv0 = dk1 + padded, dv1 = dv0 + padded;
         new Span<float>(dk0, 4 * padded).Clear();
         for (long i = 0; i < shape.Tokens; i++)
         {
             long outputAt = (sample * shape.Tokens + i) * shape.Width + head * HeadWidth;
             float* query = qkv + shape.Row(sample, i) + head * HeadWidth;
-            var q0 = Vector256.Create(query[0] * Scale);
-            var q1 = Vector256.Create(query[1] * Scale);
+            var q0 = T.Create(query[0] * Scale);
+            var q1 = T.Create(query[1] * Scale);
             float g0 = outputGradient[outputAt], g1 = outputGradient[outputAt + 1];
-            var d0 = Vector256.Create(g0);
-            var d1 = Vector256.Create(g1);
-            var delta = Vector256.Create(g0 * output[outputAt] + g1 * output[outputAt + 1]);
-            var lse = Vector256.Create(logSumExp[(sample * shape.Heads + head) * shape.Tokens + i]);
-            Vector256<float> dq0 = default, dq1 = default;
-            for (int j = 0; j < padded; j += Vector256<float>.Count)
+            var d0 = T.Create(g0);
+            var d1 = T.Create(g1);
+            var delta = T.Create(g0 * output[outputAt] + g1 * output[outputAt + 1]);
+            var lse = T.Create(logSumExp[(sample * shape.Heads + head) * shape.Tokens + i]);
+            T dq0 = default, dq1 = default;
+            for (int j = 0; j < padded; j += T.Count)
             {
-                var weight = Exp(keys.Logits(q0, q1, j) - lse);
-                (Vector256.Load(dv0 + j) + weight * d0).Store(dv0 + j);
-                (Vector256.Load(dv1 + j) + weight * d1).Store(dv1 + j);
-                var weightGradient = d0 * Vector256.Load(keys.V0 + j) + d1 * Vector256.Load(keys.V1 + j);
+                var weight = FloatLanes.Exp(Logits(q0, q1, k0, k1, bias, j) - lse);
+                T.FusedMultiplyAdd(weight, d0, T.Load(dv0 + j)).Store(dv0 + j);
+                T.FusedMultiplyAdd(weight, d1, T.Load(dv1 + j)).Store(dv1 + j);
+                var weightGradient = T.FusedMultiplyAdd(d0, T.Load(v0 + j), d1 * T.Load(v1 + j));
                 var logitGradient = weight * (weightGradient - delta);
-                dq0 += logitGradient * Vector256.Load(keys.K0 + j);
-                dq1 += logitGradient * Vector256.Load(keys.K1 + j);
-                (Vector256.Load(dk0 + j) + logitGradient * q0).Store(dk0 + j);
-                (Vector256.Load(dk1 + j) + logitGradient * q1).Store(dk1 + j);
+                dq0 = T.FusedMultiplyAdd(logitGradient, T.Load(k0 + j), dq0);
+                dq1 = T.FusedMultiplyAdd(logitGradient, T.Load(k1 + j), dq1);
+                T.FusedMultiplyAdd(logitGradient, q0, T.Load(dk0 + j)).Store(dk0 + j);
+                T.FusedMultiplyAdd(logitGradient, q1, T.Load(dk1 + j)).Store(dk1 + j);
             }
             float* queryGradient = gradient + shape.Row(sample, i) + head * HeadWidth;
-            queryGradient[0] = Scale * Vector256.Sum(dq0);
-            queryGradient[1] = Scale * Vector256.Sum(dq1);
+            queryGradient[0] = Scale * dq0.Sum();
+            queryGradient[1] = Scale * dq1.Sum();
         }
         long width = shape.Width;
         for (int j = 0; j < shape.Tokens; j++)
@@ -232,36 +237,6 @@ internal static unsafe class TwoWideHeadAttention
         }
     }
 
-    /// <summary>
-    /// <c>e^x</c> in single precision (Cephes' <c>expf</c>: 2^n times a degree-7 polynomial of the remainder, about
-    /// one unit in the last place), zero below the smallest normal result, so that a −∞ logit weighs nothing. The
-    /// runtime's own vector <c>Exp</c> widens to double precision and costs several times more.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Exp(Vector256<float> x)
-    {
-        var underflow = Vector256.LessThan(x, Vector256.Create(-87.33654f));
-        x = Vector256.Min(x, Vector256.Create(88.37626f));
-        var n = Vector256.Floor(x * Vector256.Create(1.44269504f) + Vector256.Create(0.5f));
-        var r = x - n * Vector256.Create(0.693359375f) + n * Vector256.Create(2.12194440e-4f);
-        var p = Vector256.Create(1.9875691500e-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
-        var y = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
-        var power = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-        return Vector256.AndNot(y * power, underflow.AsSingle());
-    }
-
-    private static float HorizontalMax(Vector256<float> values)
-    {
-        var half = Vector128.Max(values.GetLower(), values.GetUpper());
-        half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
-        return MathF.Max(half[0], half[1]);
-    }
-
     private static Span<float> Floats(Tensor tensor) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>The autograd node: saves the inputs, the output and each query's log-sum-exp.</summary>
@@ -271,13 +246,12 @@ internal static unsafe class TwoWideHeadAttention
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var (qkv, zeroKeyValue, heads, zeroTokens) = (((Tensor)vars[0]).contiguous(), ((Tensor?)vars[1])?.contiguous(), (long)vars[2], (long)vars[3]);
-            var logSumExp = empty(qkv.shape[0], heads, qkv.shape[1], dtype: qkv.dtype);
-            var output = Forward(qkv, zeroKeyValue, heads, zeroTokens, logSumExp);
+            var (qkv, zeroKeyValue, shape) = (((Tensor)vars[0]).contiguous(), ((Tensor?)vars[1])?.contiguous(), (Shape)vars[2]);
+            var logSumExp = empty(shape.Batch, shape.Heads, shape.Tokens, dtype: qkv.dtype);
+            var output = Forward(qkv, zeroKeyValue, shape, logSumExp);
             // The output is saved detached: saved as it is, it would hold this node through its own history.
             ctx.save_for_backward([qkv, output.detach(), logSumExp, .. zeroKeyValue is null ? Array.Empty<Tensor>() : [zeroKeyValue]]);
-            ctx.save_data(nameof(heads), heads);
-            ctx.save_data(nameof(zeroTokens), zeroTokens);
+            ctx.save_data(nameof(shape), shape);
             return output;
         }
 
@@ -286,8 +260,8 @@ internal static unsafe class TwoWideHeadAttention
             var saved = ctx.get_saved_variables();
             var zeroKeyValue = saved.Count > 3 ? saved[3] : null;
             var (gradient, zeroGradient) = Backward(
-                saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (long)ctx.get_data("heads"), (long)ctx.get_data("zeroTokens"));
-            return [gradient, zeroGradient!, null!, null!];
+                saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (Shape)ctx.get_data("shape"));
+            return [gradient, zeroGradient!, null!];
         }
     }
 }

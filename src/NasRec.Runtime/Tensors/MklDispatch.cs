@@ -19,17 +19,13 @@ namespace NasRec.Runtime.Tensors;
 /// does it, before any of its code runs. The arithmetic stays IEEE float32; only the summation order inside a product
 /// changes, as between any two BLAS builds.
 /// </remarks>
-public static partial class MklDispatch
+public static class MklDispatch
 {
     /// <summary>The library answering MKL's vendor question.</summary>
     public const string LibraryName = "libnasrec_mkl_dispatch.so";
 
     /// <summary>The environment variable that keeps MKL's vendor-based choice when set to 1.</summary>
     public const string KeepVendorChoiceVariable = "NASREC_MKL_BY_VENDOR";
-
-    private const int RtldNow = 0x2;
-    private const int RtldNoLoad = 0x4;
-    private const int RtldGlobal = 0x100;
 
     /// <summary>Whether the answering library is in the process's global symbol scope.</summary>
     public static bool Loaded { get; private set; }
@@ -43,7 +39,7 @@ public static partial class MklDispatch
         foreach (var folder in new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"), AppContext.BaseDirectory })
         {
             var path = Path.Combine(folder, LibraryName);
-            if (File.Exists(path) && dlopen(path, RtldNow | RtldGlobal) != 0)
+            if (File.Exists(path) && LibTorchLibrary.LoadGlobal(path))
             {
                 Loaded = true;
                 return;
@@ -57,9 +53,7 @@ public static partial class MklDispatch
     /// </summary>
     public static int? KernelCode()
     {
-        if (!OperatingSystem.IsLinux()) return null;
-        var torch = dlopen("libtorch_cpu.so", RtldNow | RtldNoLoad);
-        if (torch == 0 || !NativeLibrary.TryGetExport(torch, "mkl_serv_cpu_detect", out var detect)) return null;
+        if (!LibTorchLibrary.TryGetExport("mkl_serv_cpu_detect", out var detect)) return null;
         unsafe
         {
             return ((delegate* unmanaged<int, int>)detect)(0);
@@ -73,7 +67,4 @@ public static partial class MklDispatch
         var code when Loaded => $"MKL kernels chosen by CPU features (MKL code {code})",
         var code => $"MKL kernels chosen by MKL (MKL code {code})",
     };
-
-    [LibraryImport("libc", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlopen(string path, int flags);
 }

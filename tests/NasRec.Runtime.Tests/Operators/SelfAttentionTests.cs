@@ -70,6 +70,31 @@ public sealed class SelfAttentionTests
             OperatorAssert.Close(gradient.to(float32), gradients[name], 1e-5 * Scale(gradient));
     }
 
+    [Theory]
+    [InlineData(16, 37, 0)]
+    [InlineData(8, 37, 0)]
+    [InlineData(4, 37, 0)]
+    [InlineData(16, 20, 11)]
+    [InlineData(8, 20, 11)]
+    [InlineData(4, 20, 11)]
+    public void TheKernelAtEveryRegisterWidthMatchesTheUnfusedAttentionInOutputsAndGradients(int lanes, long tokens, long zeroTokens)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(17);
+        var qkv = randn(5, tokens, 48, generator: generator);
+        var zeroKeyValue = randn(32, generator: generator);
+        var projection = randn(5, tokens, 16, generator: generator);
+
+        var (output, gradients) = RunKernel(
+            (q, z) => TwoWideHeadAttention.Attend(q, 8, zeroTokens > 0 ? z : null, zeroTokens, lanes), qkv, zeroKeyValue, projection);
+        var (expected, expectedGradients) = RunKernel(
+            (q, z) => UnfusedHeads(q, z, zeroTokens), qkv.to(float64), zeroKeyValue.to(float64), projection.to(float64));
+
+        OperatorAssert.Close(expected.to(float32), output, 1e-5 * Scale(expected));
+        for (int i = 0; i < (zeroTokens > 0 ? 2 : 1); i++)
+            OperatorAssert.Close(expectedGradients[i].to(float32), gradients[i], 1e-5 * Scale(expectedGradients[i]));
+    }
+
     [Fact]
     public void AttentionWithoutGradientsGivesTheSameOutput()
     {
@@ -97,6 +122,28 @@ public sealed class SelfAttentionTests
         var gradients = attention.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         gradients["input"] = tokens.grad!.clone();
         return (output.detach(), gradients);
+    }
+
+    /// <summary>The output and the gradients of the packed projection and of the zero tokens' key and value.</summary>
+    private static (Tensor Output, Tensor[] Gradients) RunKernel(Func<Tensor, Tensor, Tensor> attend, Tensor qkv, Tensor zeroKeyValue, Tensor projection)
+    {
+        var (q, z) = (qkv.detach().requires_grad_(), zeroKeyValue.detach().requires_grad_());
+        var output = attend(q, z);
+        (output * projection).sum().backward();
+        return (output.detach(), [q.grad!.clone(), z.grad is null ? zeros_like(z) : z.grad.clone()]);
+    }
+
+    /// <summary>Eight heads of width two over a packed projection, followed by zero tokens whose key and value are <paramref name="zeroKeyValue"/>.</summary>
+    private static Tensor UnfusedHeads(Tensor qkv, Tensor zeroKeyValue, long zeroTokens)
+    {
+        long batch = qkv.shape[0], tokens = qkv.shape[1];
+        var parts = qkv.chunk(3, -1);
+        Tensor SplitHeads(Tensor t) => t.reshape(batch, t.shape[1], 8, 2).transpose(1, 2);
+        Tensor WithZeroTokens(Tensor t, Tensor zero) => cat([t, zero.expand(batch, zeroTokens, 16)], 1);
+        var keys = SplitHeads(WithZeroTokens(parts[1], zeroKeyValue[..16]));
+        var values = SplitHeads(WithZeroTokens(parts[2], zeroKeyValue[16..]));
+        var weights = (SplitHeads(parts[0]).matmul(keys.transpose(2, 3)) / Math.Sqrt(2)).softmax(-1);
+        return weights.matmul(values).transpose(1, 2).reshape(batch, tokens, 16);
     }
 
     /// <summary>PyTorch's <c>multi_head_attention_forward</c> written out: scores, softmax and weighted values as matrices.</summary>
