@@ -6,12 +6,13 @@ namespace NasRec.Runtime.Operators;
 
 /// <summary>
 /// Softmax attention of heads two units wide on the CPU, forward and backward written for what they are: per (sample,
-/// head) the S keys and values sit in four short vectors, and each query's logits, softmax and weighted sum run over
-/// them a register of keys at a time (16 with AVX-512, <see cref="IFloatLanes{TSelf}"/>), split over libtorch's own
-/// threads (<see cref="LibTorchThreads"/>). libtorch's fused kernel treats the heads as S×2 by 2×S matrix products,
-/// whose blocking costs more than the arithmetic at width 2: batch 256, 64 tokens, 2 threads, forward and backward
-/// 4.4 and 4.6 ms here against 11.4 and 12.4 for the first version of this kernel (docs/benchmarks.md), which already
-/// beat the fused kernel.
+/// head) the S keys and values sit in four short vectors, and the logits, softmax and weighted sums run in registers
+/// (16 floats with AVX-512, <see cref="IFloatLanes{TSelf}"/>): forward, a register of queries against one key at a
+/// time; backward, one query against a register of keys. The pairs are split over libtorch's own threads
+/// (<see cref="LibTorchThreads"/>). libtorch's fused kernel treats the heads as S×2 by 2×S matrix products, whose
+/// blocking costs more than the arithmetic at width 2: batch 256, 64 tokens, 2 threads, forward and backward 2.8 and
+/// 4.4 ms here against 11.4 and 12.4 for the first version of this kernel (docs/benchmarks.md), which already beat the
+/// fused kernel.
 /// The backward recomputes the softmax from the saved log-sum-exp as flash attention does, so the S×S weights are
 /// never stored. Same function as <c>scaled_dot_product_attention</c> (scale 1/√2, no mask) to float rounding.
 /// A sequence may go on with zero tokens whose outputs are not wanted (the supernet's masked tokens): they all have the
@@ -148,38 +149,60 @@ internal static unsafe class TwoWideHeadAttention
     private static T Logits<T>(T q0, T q1, float* k0, float* k1, float* bias, int j) where T : struct, IFloatLanes<T> =>
         T.FusedMultiplyAdd(q0, T.Load(k0 + j), T.FusedMultiplyAdd(q1, T.Load(k1 + j), T.Load(bias + j)));
 
+    /// <summary>
+    /// A register of queries at a time against one key at a time: every lane keeps its own maximum, sum and weighted
+    /// values, so no register is reduced across its lanes (a register of keys per query would need four such
+    /// reductions per query).
+    /// </summary>
     private static void ForwardHead<T>(Shape shape, float* qkv, float* zeroKeyValue, float* output, float* logSumExp, long sample, long head)
         where T : struct, IFloatLanes<T>
     {
-        int padded = shape.Padded;
-        float* scratch = stackalloc float[KeyVectors * padded];
+        int padded = shape.Padded, keys = (int)shape.Keys, tokens = (int)shape.Tokens;
+        int queries = (tokens + T.Count - 1) / T.Count * T.Count;
+        float* scratch = stackalloc float[KeyVectors * padded + 2 * queries + 4 * T.Count];
         GatherKeys(scratch, padded, shape, qkv, zeroKeyValue, sample, head);
         float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
-        for (long i = 0; i < shape.Tokens; i++)
+        float* scaled0 = bias + padded, scaled1 = scaled0 + queries;
+        float* tops = scaled1 + queries, totals = tops + T.Count, outputs0 = totals + T.Count, outputs1 = outputs0 + T.Count;
+        for (int i = 0; i < queries; i++)
         {
-            float* query = qkv + shape.Row(sample, i) + head * HeadWidth;
-            var q0 = T.Create(query[0] * Scale);
-            var q1 = T.Create(query[1] * Scale);
+            float* query = qkv + shape.Row(sample, Math.Min(i, tokens - 1)) + head * HeadWidth;
+            (scaled0[i], scaled1[i]) = i < tokens ? (query[0] * Scale, query[1] * Scale) : (0f, 0f);
+        }
+        for (int first = 0; first < tokens; first += T.Count)
+        {
+            var q0 = T.Load(scaled0 + first);
+            var q1 = T.Load(scaled1 + first);
             var max = T.Create(float.NegativeInfinity);
-            for (int j = 0; j < padded; j += T.Count)
-                max = T.Max(max, Logits(q0, q1, k0, k1, bias, j));
-            float top = max.MaxElement();
-            var shift = T.Create(top);
+            for (int j = 0; j < keys; j++)
+                max = T.Max(max, Logit(q0, q1, k0, k1, bias, j));
             T sum = default, o0 = default, o1 = default;
-            for (int j = 0; j < padded; j += T.Count)
+            for (int j = 0; j < keys; j++)
             {
-                var weight = FloatLanes.Exp(Logits(q0, q1, k0, k1, bias, j) - shift);
+                var weight = FloatLanes.Exp(Logit(q0, q1, k0, k1, bias, j) - max);
                 sum += weight;
-                o0 = T.FusedMultiplyAdd(weight, T.Load(v0 + j), o0);
-                o1 = T.FusedMultiplyAdd(weight, T.Load(v1 + j), o1);
+                o0 = T.FusedMultiplyAdd(weight, T.Create(v0[j]), o0);
+                o1 = T.FusedMultiplyAdd(weight, T.Create(v1[j]), o1);
             }
-            float total = sum.Sum();
-            float* result = output + (sample * shape.Tokens + i) * shape.Width + head * HeadWidth;
-            result[0] = o0.Sum() / total;
-            result[1] = o1.Sum() / total;
-            if (logSumExp is not null) logSumExp[(sample * shape.Heads + head) * shape.Tokens + i] = top + MathF.Log(total);
+            max.Store(tops);
+            sum.Store(totals);
+            o0.Store(outputs0);
+            o1.Store(outputs1);
+            for (int lane = 0; lane < T.Count && first + lane < tokens; lane++)
+            {
+                long i = first + lane;
+                float* result = output + (sample * shape.Tokens + i) * shape.Width + head * HeadWidth;
+                result[0] = outputs0[lane] / totals[lane];
+                result[1] = outputs1[lane] / totals[lane];
+                if (logSumExp is not null) logSumExp[(sample * shape.Heads + head) * shape.Tokens + i] = tops[lane] + MathF.Log(totals[lane]);
+            }
         }
     }
+
+    /// <summary>A register of scaled queries' logits against key j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Logit<T>(T q0, T q1, float* k0, float* k1, float* bias, int j) where T : struct, IFloatLanes<T> =>
+        T.FusedMultiplyAdd(q0, T.Create(k0[j]), T.FusedMultiplyAdd(q1, T.Create(k1[j]), T.Create(bias[j])));
 
     /// <summary>
     /// With <c>p = softmax(s)</c> recomputed from the log-sum-exp and <c>D = dO·O</c>: <c>dV += p dO</c>,
