@@ -164,10 +164,11 @@ internal static unsafe class TwoWideHeadAttention
         float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
         float* scaled0 = bias + padded, scaled1 = scaled0 + queries;
         float* tops = scaled1 + queries, totals = tops + T.Count, outputs0 = totals + T.Count, outputs1 = outputs0 + T.Count;
-        for (int i = 0; i < queries; i++)
+        new Span<float>(scaled0, 2 * queries).Clear();
+        for (int i = 0; i < tokens; i++)
         {
-            float* query = qkv + shape.Row(sample, Math.Min(i, tokens - 1)) + head * HeadWidth;
-            (scaled0[i], scaled1[i]) = i < tokens ? (query[0] * Scale, query[1] * Scale) : (0f, 0f);
+            float* query = qkv + shape.Row(sample, i) + head * HeadWidth;
+            (scaled0[i], scaled1[i]) = (query[0] * Scale, query[1] * Scale);
         }
         for (int first = 0; first < tokens; first += T.Count)
         {

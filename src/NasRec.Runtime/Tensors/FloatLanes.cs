@@ -43,8 +43,6 @@ internal unsafe interface IFloatLanes<TSelf> where TSelf : struct, IFloatLanes<T
     static abstract TSelf ZeroWhereBelow(TSelf value, TSelf test, TSelf limit);
 
     float Sum();
-
-    float MaxElement();
 }
 
 /// <summary>The lane width the CPU accelerates best, and functions written once over any width.</summary>
@@ -97,7 +95,6 @@ internal readonly unsafe struct Lanes512(Vector512<float> value) : IFloatLanes<L
     public static Lanes512 PowerOfTwo(Lanes512 n) => new(Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n.value) + Vector512.Create(127), 23).AsSingle());
     public static Lanes512 ZeroWhereBelow(Lanes512 value, Lanes512 test, Lanes512 limit) => new(Vector512.AndNot(value.value, Vector512.LessThan(test.value, limit.value)));
     public float Sum() => Vector512.Sum(value);
-    public float MaxElement() => new Lanes256(Vector256.Max(value.GetLower(), value.GetUpper())).MaxElement();
 }
 
 internal readonly unsafe struct Lanes256(Vector256<float> value) : IFloatLanes<Lanes256>
@@ -118,7 +115,6 @@ internal readonly unsafe struct Lanes256(Vector256<float> value) : IFloatLanes<L
     public static Lanes256 PowerOfTwo(Lanes256 n) => new(Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n.value) + Vector256.Create(127), 23).AsSingle());
     public static Lanes256 ZeroWhereBelow(Lanes256 value, Lanes256 test, Lanes256 limit) => new(Vector256.AndNot(value.value, Vector256.LessThan(test.value, limit.value)));
     public float Sum() => Vector256.Sum(value);
-    public float MaxElement() => new Lanes128(Vector128.Max(value.GetLower(), value.GetUpper())).MaxElement();
 }
 
 internal readonly unsafe struct Lanes128(Vector128<float> value) : IFloatLanes<Lanes128>
@@ -139,10 +135,4 @@ internal readonly unsafe struct Lanes128(Vector128<float> value) : IFloatLanes<L
     public static Lanes128 PowerOfTwo(Lanes128 n) => new(Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n.value) + Vector128.Create(127), 23).AsSingle());
     public static Lanes128 ZeroWhereBelow(Lanes128 value, Lanes128 test, Lanes128 limit) => new(Vector128.AndNot(value.value, Vector128.LessThan(test.value, limit.value)));
     public float Sum() => Vector128.Sum(value);
-
-    public float MaxElement()
-    {
-        var pairs = Vector128.Max(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
-        return MathF.Max(pairs[0], pairs[1]);
-    }
 }
