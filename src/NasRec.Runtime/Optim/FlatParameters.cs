@@ -58,9 +58,7 @@ internal sealed class FlatParameters : IDisposable
 
     public void Step(double learningRate)
     {
-        accumulators.addcmul_(gradients, gradients, 1);
-        using var denominator = accumulators.sqrt().add_(RowSparseAdagrad.Epsilon);
-        values.addcdiv_(gradients, denominator, -learningRate);
+        AdagradUpdate.Apply(values, accumulators, gradients, learningRate, RowSparseAdagrad.Epsilon);
     }
 
     public void ZeroGradients() => gradients.zero_();

@@ -95,8 +95,7 @@ public sealed class RowSparseAdagrad : IDisposable
         {
             using var gradient = slot.Parameter.grad;
             if (gradient is null) continue;
-            slot.Accumulator.addcmul_(gradient, gradient, 1);
-            slot.Parameter.addcdiv_(gradient, slot.Accumulator.sqrt().add_(Epsilon), -learningRate);
+            AdagradUpdate.Apply(slot.Parameter, slot.Accumulator, gradient, learningRate, Epsilon);
         }
         foreach (var slice in slicings.SelectMany(s => s.Slices))
         {
@@ -104,19 +103,18 @@ public sealed class RowSparseAdagrad : IDisposable
             if (gradient is null) continue;
             using var accumulator = slice.Of(accumulators[slice.Weight.Handle]);
             using var weight = slice.Of(slice.Weight);
-            accumulator.addcmul_(gradient, gradient, 1);
-            using var denominator = accumulator.sqrt().add_(Epsilon);
-            weight.addcdiv_(gradient, denominator, -learningRate);
+            AdagradUpdate.Apply(weight, accumulator, gradient, learningRate, Epsilon);
         }
         foreach (var slot in tables)
         {
             var touched = Touched(slot);
             using var gradient = touched.Rows.grad;
             if (gradient is null) continue;
-            var accumulator = slot.Accumulator.index_select(0, touched.Ids).addcmul_(gradient, gradient, 1);
-            slot.Accumulator.index_copy_(0, touched.Ids, accumulator);
+            using var accumulator = slot.Accumulator.index_select(0, touched.Ids);
             // Rows holds the values the forward read, which no one has changed since.
-            var rows = touched.Rows.detach().addcdiv_(gradient, accumulator.sqrt().add_(Epsilon), -learningRate);
+            using var rows = touched.Rows.detach();
+            AdagradUpdate.Apply(rows, accumulator, gradient, learningRate, Epsilon);
+            slot.Accumulator.index_copy_(0, touched.Ids, accumulator);
             slot.Table.Weight.index_copy_(0, touched.Ids, rows);
         }
     }

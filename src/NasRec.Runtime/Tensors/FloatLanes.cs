@@ -25,6 +25,11 @@ internal unsafe interface IFloatLanes<TSelf> where TSelf : struct, IFloatLanes<T
 
     static abstract TSelf operator *(TSelf left, TSelf right);
 
+    static abstract TSelf operator /(TSelf left, TSelf right);
+
+    /// <summary>The square root, correctly rounded (IEEE 754).</summary>
+    static abstract TSelf Sqrt(TSelf value);
+
     /// <summary>The larger lane, as the CPU's instruction finds it (either operand where one is NaN or both are zeros).</summary>
     static abstract TSelf Max(TSelf left, TSelf right);
 
@@ -88,6 +93,8 @@ internal readonly unsafe struct Lanes512(Vector512<float> value) : IFloatLanes<L
     public static Lanes512 operator +(Lanes512 left, Lanes512 right) => new(left.value + right.value);
     public static Lanes512 operator -(Lanes512 left, Lanes512 right) => new(left.value - right.value);
     public static Lanes512 operator *(Lanes512 left, Lanes512 right) => new(left.value * right.value);
+    public static Lanes512 operator /(Lanes512 left, Lanes512 right) => new(left.value / right.value);
+    public static Lanes512 Sqrt(Lanes512 value) => new(Vector512.Sqrt(value.value));
     public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.MaxNative(left.value, right.value));
     public static Lanes512 Min(Lanes512 left, Lanes512 right) => new(Vector512.MinNative(left.value, right.value));
     public static Lanes512 FusedMultiplyAdd(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.value, b.value, c.value));
@@ -108,6 +115,8 @@ internal readonly unsafe struct Lanes256(Vector256<float> value) : IFloatLanes<L
     public static Lanes256 operator +(Lanes256 left, Lanes256 right) => new(left.value + right.value);
     public static Lanes256 operator -(Lanes256 left, Lanes256 right) => new(left.value - right.value);
     public static Lanes256 operator *(Lanes256 left, Lanes256 right) => new(left.value * right.value);
+    public static Lanes256 operator /(Lanes256 left, Lanes256 right) => new(left.value / right.value);
+    public static Lanes256 Sqrt(Lanes256 value) => new(Vector256.Sqrt(value.value));
     public static Lanes256 Max(Lanes256 left, Lanes256 right) => new(Vector256.MaxNative(left.value, right.value));
     public static Lanes256 Min(Lanes256 left, Lanes256 right) => new(Vector256.MinNative(left.value, right.value));
     public static Lanes256 FusedMultiplyAdd(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.value, b.value, c.value));
@@ -128,6 +137,8 @@ internal readonly unsafe struct Lanes128(Vector128<float> value) : IFloatLanes<L
     public static Lanes128 operator +(Lanes128 left, Lanes128 right) => new(left.value + right.value);
     public static Lanes128 operator -(Lanes128 left, Lanes128 right) => new(left.value - right.value);
     public static Lanes128 operator *(Lanes128 left, Lanes128 right) => new(left.value * right.value);
+    public static Lanes128 operator /(Lanes128 left, Lanes128 right) => new(left.value / right.value);
+    public static Lanes128 Sqrt(Lanes128 value) => new(Vector128.Sqrt(value.value));
     public static Lanes128 Max(Lanes128 left, Lanes128 right) => new(Vector128.MaxNative(left.value, right.value));
     public static Lanes128 Min(Lanes128 left, Lanes128 right) => new(Vector128.MinNative(left.value, right.value));
     public static Lanes128 FusedMultiplyAdd(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a.value, b.value, c.value));
