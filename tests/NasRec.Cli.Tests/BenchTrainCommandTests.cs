@@ -9,8 +9,9 @@ public sealed class BenchTrainCommandTests
             "--cap-rows", "1000", "--steps", "1", "--warmup", "1", "--rounds", "1", "--threads", "1", "--inference-batch", "64", "--auc-rows", "10000");
 
         Assert.True(exitCode == 0, error);
-        // Which MKL kernels ran is part of every figure (README, CPU kernels).
-        Assert.Matches(@"Training, 1 threads, (MKL kernels chosen by (CPU features|MKL) \(MKL code \d+\)|no MKL):", output);
+        // Which MKL kernels ran, and the native heap's policy, are part of every figure (README, CPU kernels).
+        Assert.Matches(@"Training, 1 threads, (MKL kernels chosen by (CPU features|MKL) \(MKL code \d+\)|no MKL), " +
+            @"(freed native memory kept in the heap|glibc's heap policy \(NASREC_GLIBC_HEAP=1\)|the C library's heap policy):", output);
         // The training row: tables, the reference's batch for KDD (512), ours, the plain loop's and their ratio; then inference.
         Assert.Matches(@"KddNasRecNetSmall\s+1,000\s+512\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
         Assert.Matches(@"Inference, batch 64,[^\n]*\n[^\n]*\nKddNasRecNetSmall\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);

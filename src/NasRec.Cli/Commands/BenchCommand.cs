@@ -62,7 +62,9 @@ internal static class BenchCommand
                 _ => new long?[] { r.GetValue(capRows), null },
             };
             var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
-            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately."));
+            // The process's policy from the first round on (our step sets it; the plain loop shares the process).
+            NativeHeap.RetainFreedMemory();
+            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately."));
             var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
             foreach (var cap in caps)
             {

@@ -79,7 +79,7 @@ internal static class BenchSupernet
             if (r.GetValue(json)) stdout.WriteLine(rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else
             {
-                stdout.WriteLine($"Supernet training step, {get_num_threads()} threads, {MklDispatch.Describe()}, compute {SupernetCommand.NameOf(computeMode)}, " +
+                stdout.WriteLine($"Supernet training step, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}, compute {SupernetCommand.NameOf(computeMode)}, " +
                     $"tables capped at {dataset.SearchTableCap?.ToString("N0") ?? "(none)"} rows:");
                 stdout.Write(table);
             }
