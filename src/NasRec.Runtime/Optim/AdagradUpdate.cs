@@ -4,11 +4,12 @@ using static TorchSharp.torch;
 namespace NasRec.Runtime.Optim;
 
 /// <summary>
-/// Adagrad's update of one block, <c>G += g·g; θ += (−lr·g) / (√G + eps)</c>, as torch's operators compute it
-/// (<c>addcmul_</c>, <c>sqrt</c>, <c>add_</c>, <c>addcdiv_</c>). Those read and write the block eleven times and
+/// Adagrad's update of one block, <c>G += g·g; θ += (−lr·g) / (√G + eps)</c> with <c>g</c> the gradient times clipping's
+/// scale, as torch's operators compute it (<c>mul_</c> when clipping acts, <c>addcmul_</c>, <c>sqrt</c>, <c>add_</c>,
+/// <c>addcdiv_</c>). Those read and write the block eleven to thirteen times and
 /// allocate the denominator; the update is memory-bound, and a full-path supernet step updates 164M weights. For
 /// float32 blocks on the CPU whose rows are contiguous (a parameter, a column block of a weight matrix, gathered
-/// embedding rows), a kernel of ours reads g, G and θ once and writes G and θ once, on libtorch's threads, rounding
+/// embedding rows), a kernel of ours reads the gradient, G and θ once and writes G and θ once, on libtorch's threads, rounding
 /// each lane as torch's kernels do (<c>G + g·g</c> as one fused multiply-add, as ATen's compiled kernel has it), with
 /// the square root correctly rounded (torch's goes through MKL's vector library on long blocks, within an ulp of it).
 /// Other blocks take torch's operators.
@@ -21,16 +22,18 @@ internal static unsafe class AdagradUpdate
     /// <summary>A long row is split into parts of this many elements to share it between threads.</summary>
     private const long Chunk = 1 << 14;
 
-    public static void Apply(Tensor weight, Tensor accumulator, Tensor gradient, double learningRate, double epsilon)
+    /// <param name="gradientScale">Clipping's factor (1 within the bound); torch's path scales <paramref name="gradient"/> in place.</param>
+    public static void Apply(Tensor weight, Tensor accumulator, Tensor gradient, double learningRate, double epsilon, float gradientScale = 1)
     {
         if (!FitsKernel(weight, accumulator, gradient))
         {
+            if (gradientScale != 1) gradient.mul_(gradientScale);
             accumulator.addcmul_(gradient, gradient, 1);
             using var denominator = accumulator.sqrt().add_(epsilon);
             weight.addcdiv_(gradient, denominator, -learningRate);
             return;
         }
-        var block = new Block(weight, accumulator, gradient, (float)-learningRate, (float)epsilon);
+        var block = new Block(weight, accumulator, gradient, gradientScale, (float)-learningRate, (float)epsilon);
         long elements = block.Rows * block.Columns;
         if (elements < SerialElements) block.Update(0, block.Rows, 0, block.Columns);
         else if (block.Rows > 1) LibTorchThreads.For(block.Rows, (first, end) => block.Update(first, end, 0, block.Columns));
@@ -47,10 +50,11 @@ internal static unsafe class AdagradUpdate
     {
         private readonly float* weight, accumulator, gradient;
         private readonly long weightStride, accumulatorStride, gradientStride;
-        private readonly float minusRate, epsilon;
+        private readonly float scale, minusRate, epsilon;
 
-        public Block(Tensor weight, Tensor accumulator, Tensor gradient, float minusRate, float epsilon)
+        public Block(Tensor weight, Tensor accumulator, Tensor gradient, float scale, float minusRate, float epsilon)
         {
+            this.scale = scale;
             this.weight = NativeData.Floats(weight);
             this.accumulator = NativeData.Floats(accumulator);
             this.gradient = NativeData.Floats(gradient);
@@ -87,21 +91,23 @@ internal static unsafe class AdagradUpdate
 
         private void Span<T>(float* w, float* s, float* g, long count) where T : struct, IFloatLanes<T>
         {
+            var factor = T.Create(scale);
             var rate = T.Create(minusRate);
             var eps = T.Create(epsilon);
             long i = 0;
             for (; i + T.Count <= count; i += T.Count)
             {
-                var grad = T.Load(g + i);
+                var grad = T.Load(g + i) * factor;
                 var sum = T.FusedMultiplyAdd(grad, grad, T.Load(s + i));
                 sum.Store(s + i);
                 (T.Load(w + i) + rate * grad / (T.Sqrt(sum) + eps)).Store(w + i);
             }
             for (; i < count; i++)
             {
-                float sum = MathF.FusedMultiplyAdd(g[i], g[i], s[i]);
+                float grad = g[i] * scale;
+                float sum = MathF.FusedMultiplyAdd(grad, grad, s[i]);
                 s[i] = sum;
-                w[i] += minusRate * g[i] / (MathF.Sqrt(sum) + epsilon);
+                w[i] += minusRate * grad / (MathF.Sqrt(sum) + epsilon);
             }
         }
     }

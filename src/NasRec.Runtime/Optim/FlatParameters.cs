@@ -56,9 +56,10 @@ internal sealed class FlatParameters : IDisposable
     /// <summary>Each parameter's gradient (views of <see cref="Gradients"/>).</summary>
     public IReadOnlyList<Tensor> ParameterGradients => gradientViews;
 
-    public void Step(double learningRate)
+    /// <summary>Adagrad over every parameter, each gradient taken times <paramref name="gradientScale"/>.</summary>
+    public void Step(double learningRate, float gradientScale)
     {
-        AdagradUpdate.Apply(values, accumulators, gradients, learningRate, RowSparseAdagrad.Epsilon);
+        AdagradUpdate.Apply(values, accumulators, gradients, learningRate, RowSparseAdagrad.Epsilon, gradientScale);
     }
 
     public void ZeroGradients() => gradients.zero_();

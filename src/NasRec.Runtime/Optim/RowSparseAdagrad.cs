@@ -71,31 +71,22 @@ public sealed class RowSparseAdagrad : IDisposable
     }
 
     /// <summary>
-    /// Scales every gradient by <c>maxNorm / (‖g‖ + 1e-6)</c> when that is below 1, where ‖g‖ is the L2 norm over all
-    /// gradients (the touched rows' gradient has the norm of the dense one). Returns ‖g‖.
+    /// One update at <paramref name="learningRate"/> with the gradients clipped to <paramref name="clipNorm"/>: every
+    /// gradient is scaled by <c>clipNorm / (‖g‖ + 1e-6)</c> when that is below 1, where ‖g‖ is the L2 norm over all
+    /// gradients (the touched rows' gradient has the norm of the dense one), as <c>clip_grad_norm_</c> does. The scaling
+    /// happens inside the update's one pass over each block (<see cref="AdagradUpdate"/>), not as a pass of its own.
+    /// Returns ‖g‖.
     /// </summary>
-    public Tensor ClipGradientNorm(double maxNorm)
-    {
-        // The norm of the per-tensor norms, as clip_grad_norm_ computes it; the scaling is one operation on the flat buffer.
-        var separate = SeparateGradients().ToArray();
-        var norm = stack((flat?.ParameterGradients ?? []).Concat(separate).Select(g => g.norm()).ToArray()).norm();
-        var scale = (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0);
-        // Most steps are within the bound: multiplying by 1 would be a pass over every gradient that changes nothing.
-        if (scale.item<float>() == 1) return norm;
-        flat?.Gradients.mul_(scale);
-        foreach (var gradient in separate) gradient.mul_(scale);
-        return norm;
-    }
-
-    public void Step(double learningRate)
+    public float Step(double learningRate, double clipNorm)
     {
         using var noGrad = no_grad();
-        flat?.Step(learningRate);
+        var (norm, scale) = ClipScale(clipNorm);
+        flat?.Step(learningRate, scale);
         foreach (var slot in dense)
         {
             using var gradient = slot.Parameter.grad;
             if (gradient is null) continue;
-            AdagradUpdate.Apply(slot.Parameter, slot.Accumulator, gradient, learningRate, Epsilon);
+            AdagradUpdate.Apply(slot.Parameter, slot.Accumulator, gradient, learningRate, Epsilon, scale);
         }
         foreach (var slice in slicings.SelectMany(s => s.Slices))
         {
@@ -103,7 +94,7 @@ public sealed class RowSparseAdagrad : IDisposable
             if (gradient is null) continue;
             using var accumulator = slice.Of(accumulators[slice.Weight.Handle]);
             using var weight = slice.Of(slice.Weight);
-            AdagradUpdate.Apply(weight, accumulator, gradient, learningRate, Epsilon);
+            AdagradUpdate.Apply(weight, accumulator, gradient, learningRate, Epsilon, scale);
         }
         foreach (var slot in tables)
         {
@@ -113,10 +104,21 @@ public sealed class RowSparseAdagrad : IDisposable
             using var accumulator = slot.Accumulator.index_select(0, touched.Ids);
             // Rows holds the values the forward read, which no one has changed since.
             using var rows = touched.Rows.detach();
-            AdagradUpdate.Apply(rows, accumulator, gradient, learningRate, Epsilon);
+            AdagradUpdate.Apply(rows, accumulator, gradient, learningRate, Epsilon, scale);
             slot.Accumulator.index_copy_(0, touched.Ids, accumulator);
             slot.Table.Weight.index_copy_(0, touched.Ids, rows);
         }
+        return norm;
+    }
+
+    /// <summary>‖g‖ and the factor clipping scales every gradient by (1 within the bound).</summary>
+    private (float Norm, float Scale) ClipScale(double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        // The norm of the per-tensor norms, as clip_grad_norm_ computes it.
+        var gradients = (flat?.ParameterGradients ?? []).Concat(SeparateGradients());
+        var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
+        return (norm.item<float>(), (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0).item<float>());
     }
 
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>

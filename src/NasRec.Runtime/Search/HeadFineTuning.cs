@@ -59,8 +59,7 @@ public static class HeadFineTuning
         using var scope = NewDisposeScope();
         var loss = nn.functional.binary_cross_entropy_with_logits(head.call(inputs), labels);
         loss.backward();
-        optimizer.ClipGradientNorm(clipNorm);
-        optimizer.Step(rate);
+        optimizer.Step(rate, clipNorm);
         optimizer.ZeroGradients();
     }
 

@@ -40,8 +40,7 @@ public sealed class TrainingStep : IDisposable
         if (float.IsFinite(value))
         {
             loss.backward();
-            Optimizer.ClipGradientNorm(settings.ClipNorm);
-            Optimizer.Step(learningRate);
+            Optimizer.Step(learningRate, settings.ClipNorm);
         }
         Optimizer.ZeroGradients();
         return value;

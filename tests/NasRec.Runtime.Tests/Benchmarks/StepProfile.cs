@@ -85,10 +85,8 @@ void Step(int i, bool timed)
     phases.Add(("item", Lap()));
     loss.backward();
     phases.Add(("backward", Lap()));
-    optimizer.ClipGradientNorm(5.0);
-    phases.Add(("clip", Lap()));
-    optimizer.Step(LearningRate);
-    phases.Add(("adagrad (flat dense + the batch's distinct rows)", Lap()));
+    optimizer.Step(LearningRate, clipNorm: 5.0);
+    phases.Add(("clip and adagrad (flat dense + the batch's distinct rows)", Lap()));
     optimizer.ZeroGradients();
     phases.Add(("zero_grad", Lap()));
     scope.Dispose();

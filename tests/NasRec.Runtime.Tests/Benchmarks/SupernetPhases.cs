@@ -1,5 +1,5 @@
 // Where a supernet training step's time goes, phase by phase as TrainingStep.Run does them (median ms):
-// forward, loss, backward, clipping, optimizer, zeroing; how many parameters and weight blocks (and entries) a timed
+// forward, loss, backward, clipping with the optimizer's update, zeroing; how many parameters and weight blocks (and entries) a timed
 // backward gave a gradient on average; and the process's peak resident memory. Criteo's inputs, tables capped at 500,000 rows, random batches.
 // A file-based program, not a test; run from the repository root:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SupernetPhases.cs -c Release [-- space strategy compute steps batch threads]
@@ -76,10 +76,8 @@ for (int i = 0; i < Warmup + steps; i++)
         gradients.Add((withGrad.Count, withGrad.Sum(p => p.numel()), slices.Count, slices.Sum(s => s.Rows * s.Columns)));
     }
     Lap("inspect", false);
-    optimizer.ClipGradientNorm(5.0);
-    Lap("clip", timed);
-    optimizer.Step(0.01);
-    Lap("optimizer", timed);
+    optimizer.Step(0.01, clipNorm: 5.0);
+    Lap("clip+update", timed);
     optimizer.ZeroGradients();
     Lap("zero", timed);
     if (timed && i == Warmup) Console.WriteLine($"path: {supernet.LastChoice}");

@@ -24,13 +24,15 @@ public sealed class AdagradUpdateTests
         var (expectedWeight, expectedAccumulator) = (weight.clone(), accumulator.clone());
         Assert.True(AdagradUpdate.FitsKernel(weight, accumulator, gradient));
 
-        for (int step = 0; step < 3; step++)
+        // Within the clipping bound, then clipped (the scale applied inside the pass, as mul_ would before it).
+        foreach (float scale in new[] { 1f, 0.37f, 1f })
         {
-            AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon);
-            expectedAccumulator.addcmul_(gradient, gradient, 1);
+            AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon, scale);
+            var scaled = gradient.mul(scale);
+            expectedAccumulator.addcmul_(scaled, scaled, 1);
             // The square root correctly rounded: torch's goes through MKL's vector library on long blocks, within an ulp.
             var root = expectedAccumulator.to(ScalarType.Float64).sqrt().to(ScalarType.Float32);
-            expectedWeight.addcdiv_(gradient, root.add_(Epsilon), -Rate);
+            expectedWeight.addcdiv_(scaled, root.add_(Epsilon), -Rate);
         }
 
         Assert.True(Same(expectedAccumulator, accumulator), "accumulators differ");
@@ -61,10 +63,11 @@ public sealed class AdagradUpdateTests
         var weight = randn(new long[] { 6, 5 }, dtype: ScalarType.Float64);
         var accumulator = zeros_like(weight);
         var gradient = randn(new long[] { 6, 5 }, dtype: ScalarType.Float64);
-        var expected = weight - Rate * gradient / (gradient.abs() + Epsilon);
+        var scaled = 0.5 * gradient;
+        var expected = weight - Rate * scaled / (scaled.abs() + Epsilon);
         Assert.False(AdagradUpdate.FitsKernel(weight, accumulator, gradient));
 
-        AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon);
+        AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon, gradientScale: 0.5f);
 
         Assert.True(weight.allclose(expected, rtol: 1e-12, atol: 1e-12));
         Assert.False(AdagradUpdate.FitsKernel(randn(4, 6).t(), zeros(6, 4), zeros(6, 4)));
