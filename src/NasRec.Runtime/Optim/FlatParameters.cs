@@ -53,9 +53,6 @@ internal sealed class FlatParameters : IDisposable
     /// <summary>All gradients as one tensor.</summary>
     public Tensor Gradients => gradients;
 
-    /// <summary>Each parameter's gradient (views of <see cref="Gradients"/>).</summary>
-    public IReadOnlyList<Tensor> ParameterGradients => gradientViews;
-
     /// <summary>Adagrad over every parameter, each gradient taken times <paramref name="gradientScale"/>.</summary>
     public void Step(double learningRate, float gradientScale)
     {

@@ -115,8 +115,9 @@ public sealed class RowSparseAdagrad : IDisposable
     private (float Norm, float Scale) ClipScale(double maxNorm)
     {
         using var scope = NewDisposeScope();
-        // The norm of the per-tensor norms, as clip_grad_norm_ computes it.
-        var gradients = (flat?.ParameterGradients ?? []).Concat(SeparateGradients());
+        // The norm of the per-tensor norms, as clip_grad_norm_ computes it, with the flat buffer's parameters as one tensor
+        // (the same norm, in one operation instead of one per parameter).
+        var gradients = (flat is null ? [] : new[] { flat.Gradients }).Concat(SeparateGradients());
         var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
         return (norm.item<float>(), (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0).item<float>());
     }
