@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Optim;
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,6 +22,8 @@ public static class HeadFineTuning
     public static BinaryMetrics Run(
         Linear trainedHead, Func<Tensor, Tensor, Tensor> features, FineTuneData data, FineTuneSettings settings, Device device, CancellationToken cancel = default)
     {
+        // As training and evaluation do: without it every frozen forward's joins and products come back as fresh pages.
+        NativeHeap.RetainFreedMemory();
         using var head = new HeadCopy(trainedHead);
         using var optimizer = new RowSparseAdagrad(head);
         var schedule = new LearningRateSchedule(ScheduleKind.Cosine, settings.LearningRate, settings.Steps);
