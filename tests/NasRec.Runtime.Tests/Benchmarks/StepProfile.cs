@@ -1,10 +1,10 @@
-// Where one training step's time goes: CriteoNasRecNetFull or CriteoNasRecNetSmall, tables capped at 500,000 rows,
-// batch 256, 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
+// Where one training step's time goes: a released model (CriteoNasRecNetFull by default; Full and Small name Criteo's),
+// tables capped at 500,000 rows, the reference's batch (256, KDD 512), 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
 // step), then each forward part again in isolation, forward and backward, on the inputs it saw in the model.
 // With one thread every libtorch op (and the attention kernel) runs on the calling thread, so the profile reads that
 // thread's CPU time: the split then holds on a loaded machine, where wall time measures the other processes.
 // A file-based program, not a test:
-//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small]]]
+//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small|<released model>]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
@@ -18,17 +18,29 @@ using static TorchSharp.torch;
 
 int steps = args.Length > 0 ? int.Parse(args[0]) : 20;
 set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 2);
-bool small = args.Length > 2 && args[2] == "Small";
-const int Batch = 256, Warmup = 3;
+var released = new Dictionary<string, (Func<nn.Module<Tensor, Tensor, Tensor>> Create, IReadOnlyList<long> Tables, int Dense)>
+{
+    [nameof(CriteoNasRecNetFull)] = (() => new CriteoNasRecNetFull(500_000), CriteoNasRecNetFull.TableSizes, CriteoDataset.DenseFeatureCount),
+    [nameof(CriteoNasRecNetSmall)] = (() => new CriteoNasRecNetSmall(500_000), CriteoNasRecNetSmall.TableSizes, CriteoDataset.DenseFeatureCount),
+    [nameof(AvazuNasRecNetFull)] = (() => new AvazuNasRecNetFull(500_000), AvazuNasRecNetFull.TableSizes, AvazuDataset.DenseFeatureCount),
+    [nameof(AvazuNasRecNetSmall)] = (() => new AvazuNasRecNetSmall(500_000), AvazuNasRecNetSmall.TableSizes, AvazuDataset.DenseFeatureCount),
+    [nameof(KddNasRecNetFull)] = (() => new KddNasRecNetFull(500_000), KddNasRecNetFull.TableSizes, KddDataset.DenseFeatureCount),
+    [nameof(KddNasRecNetSmall)] = (() => new KddNasRecNetSmall(500_000), KddNasRecNetSmall.TableSizes, KddDataset.DenseFeatureCount),
+};
+string modelName = args.Length > 2 ? args[2] : "Full";
+if (modelName is "Full" or "Small") modelName = "CriteoNasRecNet" + modelName;
+var chosen = released[modelName];
+int batchSize = modelName.StartsWith("Kdd", StringComparison.Ordinal) ? 512 : 256;
+const int Warmup = 3;
 const double LearningRate = 0.01;
 
 var generator = new Generator(7);
 var batches = Enumerable.Range(0, 8).Select(_ => (
-    Dense: rand(new long[] { Batch, 13 }, generator: generator),
-    Sparse: stack(CriteoNasRecNetFull.TableSizes.Select(rows => randint(Math.Min(rows, 500_000), new long[] { Batch }, generator: generator)).ToArray(), 1),
-    Label: rand(new long[] { Batch, 1 }, generator: generator).lt(0.25).to(float32))).ToArray();
+    Dense: rand(new long[] { batchSize, chosen.Dense }, generator: generator),
+    Sparse: stack(chosen.Tables.Select(rows => randint(Math.Min(rows, 500_000), new long[] { batchSize }, generator: generator)).ToArray(), 1),
+    Label: rand(new long[] { batchSize, 1 }, generator: generator).lt(0.25).to(float32))).ToArray();
 
-using nn.Module<Tensor, Tensor, Tensor> model = small ? new CriteoNasRecNetSmall(500_000) : new CriteoNasRecNetFull(500_000);
+using var model = chosen.Create();
 using var optimizer = new RowSparseAdagrad(model);
 // As TrainingStep does: without it every step's megabytes come back as fresh pages, and the profile times page faults.
 NativeHeap.RetainFreedMemory();
@@ -104,7 +116,7 @@ recording = false;
 
 static double Median(List<double> values) { var sorted = values.Order().ToList(); return sorted[sorted.Count / 2]; }
 double step = Median(times["step"]);
-Console.WriteLine($"{model.GetName()}, capped 500,000, batch {Batch}, {get_num_threads()} threads, median of {steps} steps: {step:F1} {Clock.Kind} ms/step ({Batch / step * 1000:N0} samples/s)");
+Console.WriteLine($"{model.GetName()}, capped 500,000, batch {batchSize}, {get_num_threads()} threads, median of {steps} steps: {step:F1} {Clock.Kind} ms/step ({batchSize / step * 1000:N0} samples/s)");
 Console.WriteLine($"{"phase",-44} {"ms",8} {"share",7}");
 foreach (var (phase, values) in times.Where(t => t.Key != "step"))
     Console.WriteLine($"{phase,-44} {Median(values),8:F2} {Median(values) / step,7:P1}");
