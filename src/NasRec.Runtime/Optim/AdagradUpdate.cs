@@ -4,15 +4,14 @@ using static TorchSharp.torch;
 namespace NasRec.Runtime.Optim;
 
 /// <summary>
-/// Adagrad's update of one block, <c>G += g·g; θ += (−lr·g) / (√G + eps)</c> with <c>g</c> the gradient times clipping's
-/// scale, as torch's operators compute it (<c>mul_</c> when clipping acts, <c>addcmul_</c>, <c>sqrt</c>, <c>add_</c>,
-/// <c>addcdiv_</c>). Those read and write the block eleven to thirteen times and
-/// allocate the denominator; the update is memory-bound, and a full-path supernet step updates 164M weights. For
-/// float32 blocks on the CPU whose rows are contiguous (a parameter, a column block of a weight matrix, gathered
-/// embedding rows), a kernel of ours reads the gradient, G and θ once and writes G and θ once, on libtorch's threads, rounding
-/// each lane as torch's kernels do (<c>G + g·g</c> as one fused multiply-add, as ATen's compiled kernel has it), with
-/// the square root correctly rounded (torch's goes through MKL's vector library on long blocks, within an ulp of it).
-/// Other blocks take torch's operators.
+/// Adagrad's update of one block, <c>G += g·g; θ += (−lr·g) / (√G + eps)</c> with <c>g</c> the gradient times
+/// clipping's scale, as torch's operators compute it (<c>mul_</c> when clipping acts, <c>addcmul_</c>, <c>sqrt</c>,
+/// <c>add_</c>, <c>addcdiv_</c>). Those pass over the block eleven to thirteen times and allocate the denominator; the
+/// update is memory-bound, and a full-path supernet step updates 164M weights. For float32 blocks on the CPU whose rows
+/// are contiguous (a parameter, a column block of a weight matrix, gathered embedding rows), a kernel of ours reads the
+/// gradient, G and θ once and writes G and θ once, on libtorch's threads. Each lane rounds as torch's kernels do
+/// (<c>G + g·g</c> one fused multiply-add, as ATen's compiled kernel has it), with the square root correctly rounded
+/// (torch's goes through MKL's vector library on long blocks, within an ulp of it). Other blocks take torch's operators.
 /// </summary>
 internal static unsafe class AdagradUpdate
 {
