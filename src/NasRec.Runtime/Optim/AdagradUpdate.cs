@@ -73,18 +73,20 @@ internal static unsafe class AdagradUpdate
         /// <summary>Rows <c>[firstRow, endRow)</c>, columns <c>[firstColumn, endColumn)</c>.</summary>
         public void Update(long firstRow, long endRow, long firstColumn, long endColumn)
         {
+            switch (FloatLanes.Widest)
+            {
+                case 16: UpdateRows<Lanes512>(firstRow, endRow, firstColumn, endColumn); break;
+                case 8: UpdateRows<Lanes256>(firstRow, endRow, firstColumn, endColumn); break;
+                default: UpdateRows<Lanes128>(firstRow, endRow, firstColumn, endColumn); break;
+            }
+        }
+
+        private void UpdateRows<T>(long firstRow, long endRow, long firstColumn, long endColumn) where T : struct, IFloatLanes<T>
+        {
             for (long row = firstRow; row < endRow; row++)
             {
-                float* w = weight + row * weightStride + firstColumn;
-                float* s = accumulator + row * accumulatorStride + firstColumn;
-                float* g = gradient + row * gradientStride + firstColumn;
-                long count = endColumn - firstColumn;
-                switch (FloatLanes.Widest)
-                {
-                    case 16: Span<Lanes512>(w, s, g, count); break;
-                    case 8: Span<Lanes256>(w, s, g, count); break;
-                    default: Span<Lanes128>(w, s, g, count); break;
-                }
+                Span<T>(weight + row * weightStride + firstColumn, accumulator + row * accumulatorStride + firstColumn,
+                    gradient + row * gradientStride + firstColumn, endColumn - firstColumn);
             }
         }
 

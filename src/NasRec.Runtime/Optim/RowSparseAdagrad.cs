@@ -75,12 +75,11 @@ public sealed class RowSparseAdagrad : IDisposable
     /// gradient is scaled by <c>clipNorm / (‖g‖ + 1e-6)</c> when that is below 1, where ‖g‖ is the L2 norm over all
     /// gradients (the touched rows' gradient has the norm of the dense one), as <c>clip_grad_norm_</c> does. The scaling
     /// happens inside the update's one pass over each block (<see cref="AdagradUpdate"/>), not as a pass of its own.
-    /// Returns ‖g‖.
     /// </summary>
-    public float Step(double learningRate, double clipNorm)
+    public void Step(double learningRate, double clipNorm)
     {
         using var noGrad = no_grad();
-        var (norm, scale) = ClipScale(clipNorm);
+        float scale = ClipScale(clipNorm);
         flat?.Step(learningRate, scale);
         foreach (var slot in dense)
         {
@@ -108,18 +107,17 @@ public sealed class RowSparseAdagrad : IDisposable
             slot.Accumulator.index_copy_(0, touched.Ids, accumulator);
             slot.Table.Weight.index_copy_(0, touched.Ids, rows);
         }
-        return norm;
     }
 
-    /// <summary>‖g‖ and the factor clipping scales every gradient by (1 within the bound).</summary>
-    private (float Norm, float Scale) ClipScale(double maxNorm)
+    /// <summary>The factor clipping scales every gradient by: <c>maxNorm / (‖g‖ + 1e-6)</c>, at most 1.</summary>
+    private float ClipScale(double maxNorm)
     {
         using var scope = NewDisposeScope();
         // The norm of the per-tensor norms, as clip_grad_norm_ computes it, with the flat buffer's parameters as one tensor
         // (the same norm, in one operation instead of one per parameter).
         var gradients = (flat is null ? [] : new[] { flat.Gradients }).Concat(SeparateGradients());
         var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
-        return (norm.item<float>(), (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0).item<float>());
+        return (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0).item<float>();
     }
 
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>
