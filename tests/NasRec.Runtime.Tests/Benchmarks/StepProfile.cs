@@ -1,10 +1,10 @@
 // Where one training step's time goes: a released model (CriteoNasRecNetFull by default; Full and Small name Criteo's),
-// tables capped at 500,000 rows, the reference's batch (256, KDD 512), 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
+// tables capped at 500,000 rows, the reference's batch (256, KDD 512; or the one given), 2 threads, phase by phase as TrainingStep.Run does them (median ms over the timed steps, and share of the
 // step), then each forward part again in isolation, forward and backward, on the inputs it saw in the model.
 // With one thread every libtorch op (and the attention kernel) runs on the calling thread, so the profile reads that
 // thread's CPU time: the split then holds on a loaded machine, where wall time measures the other processes.
 // A file-based program, not a test:
-//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small|<released model>]]]
+//   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small|<released model> [batch]]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
@@ -30,7 +30,7 @@ var released = new Dictionary<string, (Func<nn.Module<Tensor, Tensor, Tensor>> C
 string modelName = args.Length > 2 ? args[2] : "Full";
 if (modelName is "Full" or "Small") modelName = "CriteoNasRecNet" + modelName;
 var chosen = released[modelName];
-int batchSize = modelName.StartsWith("Kdd", StringComparison.Ordinal) ? 512 : 256;
+int batchSize = args.Length > 3 ? int.Parse(args[3]) : modelName.StartsWith("Kdd", StringComparison.Ordinal) ? 512 : 256;
 const int Warmup = 3;
 const double LearningRate = 0.01;
 
