@@ -17,7 +17,6 @@ internal sealed class FlatParameters : IDisposable
     private readonly Tensor gradients;
     private readonly Tensor accumulators;
     private readonly List<(string Name, Tensor Accumulator)> views = new();
-    private readonly List<Tensor> gradientViews = new();
 
     /// <param name="parameters">Parameters of one dtype on one device; their current values are kept.</param>
     /// <param name="initialAccumulator">The value the accumulators start from.</param>
@@ -39,9 +38,8 @@ internal sealed class FlatParameters : IDisposable
             var value = values.narrow(0, offset, size).view(parameter.shape);
             value.copy_(parameter);
             parameter.set_(value);
-            var gradient = gradients.narrow(0, offset, size).view(parameter.shape);
-            parameter.grad = gradient;
-            gradientViews.Add(gradient.DetachFromDisposeScope());
+            // The parameter holds its gradient view from here on; this handle goes with the scope.
+            parameter.grad = gradients.narrow(0, offset, size).view(parameter.shape);
             views.Add((name, accumulators.narrow(0, offset, size).view(parameter.shape).DetachFromDisposeScope()));
             offset += size;
         }
@@ -64,7 +62,6 @@ internal sealed class FlatParameters : IDisposable
     public void Dispose()
     {
         foreach (var (_, accumulator) in views) accumulator.Dispose();
-        foreach (var gradient in gradientViews) gradient.Dispose();
         values.Dispose();
         gradients.Dispose();
         accumulators.Dispose();

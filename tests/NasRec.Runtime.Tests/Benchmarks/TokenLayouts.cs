@@ -2,7 +2,7 @@
 // in three layouts, forward and backward: batch-major tokens [B, N, E] as the compiled subnets hold them (joins along
 // axis 1, each linear a batched product per sample), token-major [N, B, E] (joins along axis 0, each linear one
 // product [M, N] x [N, B·E]) and token-last [B, E, N] as the supernet holds them (joins along axis 2, each linear one
-// product [B·E, N] x [N, M]). Same arithmetic, the same weights; mean ms over 30 calls after 5 (in rounds of 5, the two layouts
+// product [B·E, N] x [N, M]). Same arithmetic, the same weights; mean ms over 30 calls after 5 (in rounds of 5, the layouts
 // alternating). A file-based program, not a test:
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/TokenLayouts.cs -c Release [-- threads]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
@@ -26,44 +26,27 @@ foreach (long batch in new long[] { 256, 4096 })
     using var merged = randn(batch, 8, E); // the dense-to-sparse merger's tokens, as given
     using var embeddedT = embedded.transpose(0, 1).contiguous();
     using var mergedT = merged.transpose(0, 1).contiguous();
-
-    // Batch-major: [B, N, E], joins along 1, W·X per sample.
-    Tensor BatchMajor()
-    {
-        Tensor Linear(int i, Tensor x) => nn.functional.relu(bmm(weights[i].expand(batch, weights[i].shape[0], weights[i].shape[1]), x));
-        var s0 = embedded;
-        var s1 = cat(new[] { Linear(0, s0), merged }, 1);
-        var s2 = cat(new[] { Linear(1, cat(new[] { s0, s1 }, 1)), merged }, 1);
-        var s4 = Linear(2, cat(new[] { s0, s2 }, 1));
-        var s5 = Linear(3, cat(new[] { s2, s4 }, 1));
-        return Linear(4, cat(new[] { s0, s1, s2, s5 }, 1));
-    }
-
-    // Token-major: [N, B, E], joins along 0, W·X as one product over B·E columns.
-    Tensor TokenMajor()
-    {
-        Tensor Linear(int i, Tensor x) => nn.functional.relu(weights[i].mm(x.view(x.shape[0], -1))).view(-1, batch, E);
-        var s0 = embeddedT;
-        var s1 = cat(new[] { Linear(0, s0), mergedT }, 0);
-        var s2 = cat(new[] { Linear(1, cat(new[] { s0, s1 }, 0)), mergedT }, 0);
-        var s4 = Linear(2, cat(new[] { s0, s2 }, 0));
-        var s5 = Linear(3, cat(new[] { s2, s4 }, 0));
-        return Linear(4, cat(new[] { s0, s1, s2, s5 }, 0));
-    }
-
-    // Token-last: [B, E, N], joins along 2, X·Wᵀ as one product over B·E rows (the supernet's layout, TokenAxis.ProjectTransposed).
     using var embeddedL = embedded.transpose(1, 2).contiguous();
     using var mergedL = merged.transpose(1, 2).contiguous();
-    Tensor TokenLast()
+
+    // The joins of CriteoNasRecNetSmall.forward along the token axis of the layout, each followed by its linear.
+    Tensor Chain(Tensor s0, Tensor mergedTokens, long axis, Func<int, Tensor, Tensor> linear)
     {
-        Tensor Linear(int i, Tensor x) => nn.functional.relu(x.reshape(-1, x.shape[2]).mm(weights[i].t())).view(batch, E, -1);
-        var s0 = embeddedL;
-        var s1 = cat(new[] { Linear(0, s0), mergedL }, 2);
-        var s2 = cat(new[] { Linear(1, cat(new[] { s0, s1 }, 2)), mergedL }, 2);
-        var s4 = Linear(2, cat(new[] { s0, s2 }, 2));
-        var s5 = Linear(3, cat(new[] { s2, s4 }, 2));
-        return Linear(4, cat(new[] { s0, s1, s2, s5 }, 2));
+        Tensor Join(params Tensor[] parts) => cat(parts, axis);
+        var s1 = Join(linear(0, s0), mergedTokens);
+        var s2 = Join(linear(1, Join(s0, s1)), mergedTokens);
+        var s4 = linear(2, Join(s0, s2));
+        var s5 = linear(3, Join(s2, s4));
+        return linear(4, Join(s0, s1, s2, s5));
     }
+    // Batch-major [B, N, E]: W·X per sample. Token-major [N, B, E]: one product over B·E columns. Token-last [B, E, N]:
+    // one product over B·E rows (the supernet's layout, TokenAxis.ProjectTransposed).
+    Tensor BatchMajor() => Chain(embedded, merged, 1,
+        (i, x) => nn.functional.relu(bmm(weights[i].expand(batch, weights[i].shape[0], weights[i].shape[1]), x)));
+    Tensor TokenMajor() => Chain(embeddedT, mergedT, 0,
+        (i, x) => nn.functional.relu(weights[i].mm(x.view(x.shape[0], -1))).view(-1, batch, E));
+    Tensor TokenLast() => Chain(embeddedL, mergedL, 2,
+        (i, x) => nn.functional.relu(x.reshape(-1, x.shape[2]).mm(weights[i].t())).view(batch, E, -1));
 
     using (var scope = NewDisposeScope())
     using (no_grad())
@@ -73,8 +56,6 @@ foreach (long batch in new long[] { 256, 4096 })
             (reference - TokenLast().transpose(1, 2)).abs().max().item<float>());
         Console.WriteLine($"batch {batch}: largest difference between the layouts' outputs {difference:E1}");
     }
-    double forwardBatch = 0, forwardToken = 0, bothBatch = 0, bothToken = 0, forwardLast = 0, bothLast = 0;
-    double Mean(Action call, int calls) { var c = Stopwatch.StartNew(); for (int i = 0; i < calls; i++) call(); return c.Elapsed.TotalMilliseconds / calls; }
     void Forward(Func<Tensor> layout) { using var s = NewDisposeScope(); using var g = no_grad(); layout(); }
     void Both(Func<Tensor> layout)
     {
@@ -83,15 +64,24 @@ foreach (long batch in new long[] { 256, 4096 })
         y.backward(new[] { ones_like(y) });
         foreach (var w in weights) w.grad!.zero_();
     }
-    for (int round = 0; round < 7; round++)
+    // Rounds of 5 calls each, the layouts alternating; the first round warms up.
+    var timed = new (Action Call, double Total)[]
     {
-        const int calls = 5; // round 0 warms up
-        double fb = Mean(() => Forward(BatchMajor), calls), ft = Mean(() => Forward(TokenMajor), calls);
-        double bb = Mean(() => Both(BatchMajor), calls), bt = Mean(() => Both(TokenMajor), calls);
-        double fl = Mean(() => Forward(TokenLast), calls), bl = Mean(() => Both(TokenLast), calls);
-        if (round == 0) continue;
-        forwardBatch += fb / 6; forwardToken += ft / 6; bothBatch += bb / 6; bothToken += bt / 6; forwardLast += fl / 6; bothLast += bl / 6;
+        (() => Forward(BatchMajor), 0), (() => Forward(TokenMajor), 0), (() => Forward(TokenLast), 0),
+        (() => Both(BatchMajor), 0), (() => Both(TokenMajor), 0), (() => Both(TokenLast), 0),
+    };
+    const int Rounds = 6, Calls = 5;
+    for (int round = 0; round <= Rounds; round++)
+    {
+        for (int t = 0; t < timed.Length; t++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < Calls; i++) timed[t].Call();
+            if (round > 0) timed[t].Total += clock.Elapsed.TotalMilliseconds / Calls / Rounds;
+        }
     }
+    var (forwardBatch, forwardToken, forwardLast, bothBatch, bothToken, bothLast) =
+        (timed[0].Total, timed[1].Total, timed[2].Total, timed[3].Total, timed[4].Total, timed[5].Total);
     Console.WriteLine($"batch {batch}: forward {forwardBatch:F2} (batch-major) / {forwardToken:F2} (token-major) / {forwardLast:F2} (token-last) ms; " +
         $"forward and backward {bothBatch:F2} / {bothToken:F2} / {bothLast:F2} ms");
 }
