@@ -19,7 +19,7 @@ import random
 import time
 
 # First: it sets OpenBLAS's environment before torch loads it.
-from pytorch_reference import (EMBEDDING, MERGER_TOKENS, batches, blas_kernels, retain_freed_memory,
+from pytorch_reference import (EMBEDDING, LEARNING_RATE, MERGER_TOKENS, batches, blas_kernels, retain_freed_memory,
                                train_samples_per_second)
 
 import torch
@@ -239,11 +239,12 @@ def main():
     rows = [min(feature["tableSize"], args.cap_rows) for feature in dataset["sparse"]["features"]]
     model = ReferenceSupernet(space, dense_features, rows, args.strategy)
     parameters = sum(p.numel() for name, p in model.named_parameters() if not name.startswith("embeddings"))
-    speed = train_samples_per_second(model, batches(dense_features, rows, args.batch), args.steps, args.warmup, 0.12)
+    speed, loss = train_samples_per_second(model, batches(dense_features, rows, args.batch), args.steps, args.warmup,
+                                           LEARNING_RATE)
     print(json.dumps({"space": space["name"], "dataset": dataset["name"], "strategy": args.strategy,
                       "batch": args.batch, "threads": args.threads, "torch": torch.__version__,
                       "blas": blas_kernels(), "heap": "glibc" if args.glibc_heap else "retained", "nonEmbeddingParams": parameters,
-                      "trainSamplesPerSecond": round(speed, 1)}), flush=True)
+                      "trainSamplesPerSecond": round(speed, 1), "lastLoss": round(loss, 5)}), flush=True)
 
 
 if __name__ == "__main__":
