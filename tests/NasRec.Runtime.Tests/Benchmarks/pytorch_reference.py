@@ -268,37 +268,52 @@ def inference_samples_per_second(model, data, steps, warmup):
     return steps * data[0][0].shape[0] / (time.perf_counter() - start)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("architectures", nargs="+", type=pathlib.Path)
-    parser.add_argument("--tables", choices=["capped", "full"], default="capped")
+def add_common_arguments(parser, steps):
+    """The options both reference scripts take: the table cap, the timing and the process's settings."""
     parser.add_argument("--cap-rows", type=int, default=500_000)
-    parser.add_argument("--batch", type=int, help="default: the reference's (256; KDD 512)")
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=steps)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--inference-batch", type=int, default=4096, help="0 skips inference")
-    parser.add_argument("--inference-steps", type=int, default=5)
     parser.add_argument("--glibc-heap", action="store_true", help="keep glibc's heap policy (slower)")
-    args = parser.parse_args()
+
+
+def prepare_process(args):
+    """Applies the heap policy and thread count; returns what every result line says of the process."""
     if not args.glibc_heap:
         retain_freed_memory()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
+    return {"threads": args.threads, "torch": torch.__version__, "blas": blas_kernels(),
+            "heap": "glibc" if args.glibc_heap else "retained"}
+
+
+def dataset_layout(datasets, name, cap_rows):
+    """A dataset document's dense feature count and its tables' rows, capped when cap_rows is given."""
+    dataset = yaml.safe_load((datasets / f"{name.lower()}.dataset.yaml").read_text())
+    sizes = [feature["tableSize"] for feature in dataset["sparse"]["features"]]
+    return dataset, len(dataset["dense"]["features"]), [min(size, cap_rows or size) for size in sizes]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("architectures", nargs="+", type=pathlib.Path)
+    parser.add_argument("--tables", choices=["capped", "full"], default="capped")
+    parser.add_argument("--batch", type=int, help="default: the reference's (256; KDD 512)")
+    parser.add_argument("--inference-batch", type=int, default=4096, help="0 skips inference")
+    parser.add_argument("--inference-steps", type=int, default=5)
+    add_common_arguments(parser, steps=20)
+    args = parser.parse_args()
+    process = prepare_process(args)
     for path in args.architectures:
         architecture = yaml.safe_load(path.read_text())
-        dataset = yaml.safe_load((path.parent.parent / "datasets" / f"{architecture['dataset'].lower()}.dataset.yaml").read_text())
-        dense_features = len(dataset["dense"]["features"])
-        sizes = [feature["tableSize"] for feature in dataset["sparse"]["features"]]
-        rows = [min(size, args.cap_rows) for size in sizes] if args.tables == "capped" else sizes
+        _, dense_features, rows = dataset_layout(
+            path.parent.parent / "datasets", architecture["dataset"], args.cap_rows if args.tables == "capped" else None)
         batch = args.batch or (512 if architecture["dataset"] == "Kdd" else 256)
         model = ReferenceSubnet(architecture, dense_features, rows)
-        speed, loss = train_samples_per_second(model, batches(dense_features, rows, batch), args.steps, args.warmup, LEARNING_RATE)
-        result = {
-            "model": architecture["name"], "tables": args.tables, "batch": batch, "threads": args.threads,
-            "torch": torch.__version__, "blas": blas_kernels(), "heap": "glibc" if args.glibc_heap else "retained",
-            "trainSamplesPerSecond": round(speed, 1), "lastLoss": round(loss, 5),
-        }
+        speed, loss = train_samples_per_second(
+            model, batches(dense_features, rows, batch), args.steps, args.warmup, LEARNING_RATE)
+        result = {"model": architecture["name"], "tables": args.tables, "batch": batch, **process,
+                  "trainSamplesPerSecond": round(speed, 1), "lastLoss": round(loss, 5)}
         if args.inference_batch > 0:
             result["inferenceBatch"] = args.inference_batch
             result["inferenceSamplesPerSecond"] = round(inference_samples_per_second(

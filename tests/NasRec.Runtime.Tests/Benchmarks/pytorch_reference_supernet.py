@@ -16,11 +16,10 @@ import json
 import math
 import pathlib
 import random
-import time
 
 # First: it sets OpenBLAS's environment before torch loads it.
-from pytorch_reference import (EMBEDDING, LEARNING_RATE, MERGER_TOKENS, batches, blas_kernels, retain_freed_memory,
-                               train_samples_per_second)
+from pytorch_reference import (EMBEDDING, LEARNING_RATE, MERGER_TOKENS, add_common_arguments, batches, dataset_layout,
+                               prepare_process, train_samples_per_second)
 
 import torch
 import yaml
@@ -222,28 +221,18 @@ def main():
     parser.add_argument("space", type=pathlib.Path)
     parser.add_argument("--dataset", default="criteo")
     parser.add_argument("--strategy", choices=["default", "full-path"], default="default")
-    parser.add_argument("--cap-rows", type=int, default=500_000)
     parser.add_argument("--batch", type=int, default=512)
-    parser.add_argument("--steps", type=int, default=8)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--glibc-heap", action="store_true", help="keep glibc's heap policy (slower)")
+    add_common_arguments(parser, steps=8)
     args = parser.parse_args()
-    if not args.glibc_heap:
-        retain_freed_memory()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
+    process = prepare_process(args)
     space = yaml.safe_load(args.space.read_text())
-    dataset = yaml.safe_load((args.space.parent / "datasets" / f"{args.dataset}.dataset.yaml").read_text())
-    dense_features = len(dataset["dense"]["features"])
-    rows = [min(feature["tableSize"], args.cap_rows) for feature in dataset["sparse"]["features"]]
+    dataset, dense_features, rows = dataset_layout(args.space.parent / "datasets", args.dataset, args.cap_rows)
     model = ReferenceSupernet(space, dense_features, rows, args.strategy)
     parameters = sum(p.numel() for name, p in model.named_parameters() if not name.startswith("embeddings"))
-    speed, loss = train_samples_per_second(model, batches(dense_features, rows, args.batch), args.steps, args.warmup,
-                                           LEARNING_RATE)
+    speed, loss = train_samples_per_second(
+        model, batches(dense_features, rows, args.batch), args.steps, args.warmup, LEARNING_RATE)
     print(json.dumps({"space": space["name"], "dataset": dataset["name"], "strategy": args.strategy,
-                      "batch": args.batch, "threads": args.threads, "torch": torch.__version__,
-                      "blas": blas_kernels(), "heap": "glibc" if args.glibc_heap else "retained", "nonEmbeddingParams": parameters,
+                      "batch": args.batch, **process, "nonEmbeddingParams": parameters,
                       "trainSamplesPerSecond": round(speed, 1), "lastLoss": round(loss, 5)}), flush=True)
 
 
