@@ -17,4 +17,16 @@ public sealed class BenchTrainCommandTests
         Assert.Matches(@"Inference, batch 64,[^\n]*\n[^\n]*\nKddNasRecNetSmall\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
         Assert.Matches(@"ROC-AUC over 10,000 scores: \d+\.\d{3} s; all metrics from logits: \d+\.\d{3} s", output);
     }
+
+    [Fact]
+    public void WithFullTablesBenchTrainMeasuresTheTwoSidesOneAfterTheOther()
+    {
+        // Avazu's full tables (151M parameters) are the smallest of the released datasets'.
+        var (exitCode, output, error) = CliRunner.Run("bench", "train", "--models", "AvazuNasRecNetSmall", "--tables", "full",
+            "--steps", "1", "--warmup", "1", "--rounds", "1", "--threads", "1", "--inference-batch", "64", "--auc-rows", "10000");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("measured alternately (with full tables one after the other, each alone in memory)", output);
+        Assert.Matches(@"AvazuNasRecNetSmall\s+full\s+256\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
+    }
 }
