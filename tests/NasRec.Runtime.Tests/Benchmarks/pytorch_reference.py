@@ -107,19 +107,38 @@ class Efc(nn.Module):
 
 
 class Transformer(nn.Module):
-    def __init__(self, tokens_in, tokens):
+    """Attention on tokens (spec §2.4.6): a projection over tokens, 8 heads of width 2, two LN16 (weights 0.17) and the
+    FFN. The supernet passes its normed projection and a token mask, applied after the projection and at the end."""
+
+    def __init__(self, project):
         super().__init__()
-        self.project = TokenLinear(tokens_in, tokens)
+        self.project = project
         self.attention = nn.MultiheadAttention(EMBEDDING, 8, batch_first=True)
         self.norm1 = nn.LayerNorm(EMBEDDING)
         self.norm2 = nn.LayerNorm(EMBEDDING)
+        for norm in (self.norm1, self.norm2):
+            nn.init.constant_(norm.weight, 0.17)
         self.ffn = nn.Sequential(nn.Linear(EMBEDDING, EMBEDDING), nn.ReLU(), nn.Linear(EMBEDDING, EMBEDDING))
 
-    def forward(self, sparse_in):
+    def forward(self, sparse_in, token_mask=None):
         h = self.project(sparse_in)
+        if token_mask is not None:
+            h = h * token_mask
         a, _ = self.attention(h, h, h, need_weights=False)
         u = self.norm1(a + h)
-        return self.norm2(u + self.ffn(u))
+        v = self.norm2(u + self.ffn(u))
+        return v if token_mask is None else v * token_mask
+
+
+def initialize(model):
+    """Spec §2.7: Xavier-normal embeddings, Xavier-uniform weights and zero biases of exact nn.Linear layers."""
+    for module in model.modules():
+        if isinstance(module, nn.Embedding):
+            nn.init.xavier_normal_(module.weight)
+        elif type(module) is nn.Linear:
+            nn.init.xavier_uniform_(module.weight)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
 
 
 class Block(nn.Module):
@@ -144,7 +163,7 @@ class Block(nn.Module):
         if sparse["op"] == "efc":
             self.sparse = Efc(tokens_in, tokens)
         elif sparse["op"] == "transformer":
-            self.sparse = Transformer(tokens_in, tokens)
+            self.sparse = Transformer(TokenLinear(tokens_in, tokens))
         else:
             raise ValueError(f"unknown sparse operator {sparse['op']}")
         self.merger = spec["denseToSparse"]
@@ -188,18 +207,7 @@ class ReferenceSubnet(nn.Module):
             dense_widths.append(block.width)
             token_counts.append(block.tokens)
         self.head = nn.Linear(dense_widths[-1] + token_counts[-1] * EMBEDDING, 1)
-        self.initialize()
-
-    def initialize(self):
-        for module in self.modules():
-            if isinstance(module, nn.Embedding):
-                nn.init.xavier_normal_(module.weight)
-            elif type(module) is nn.Linear:
-                nn.init.xavier_uniform_(module.weight)
-                nn.init.zeros_(module.bias)
-            elif isinstance(module, Transformer):
-                module.norm1.weight.data.fill_(0.17)
-                module.norm2.weight.data.fill_(0.17)
+        initialize(self)
 
     def forward(self, dense, ids):
         sparse = torch.stack([table(ids[:, j]) for j, table in enumerate(self.embeddings)], 1)

@@ -18,8 +18,8 @@ import pathlib
 import random
 
 # First: it sets OpenBLAS's environment before torch loads it.
-from pytorch_reference import (EMBEDDING, LEARNING_RATE, MERGER_TOKENS, add_common_arguments, batches, dataset_layout,
-                               prepare_process, train_samples_per_second)
+from pytorch_reference import (EMBEDDING, LEARNING_RATE, MERGER_TOKENS, Transformer, add_common_arguments, batches,
+                               dataset_layout, initialize, prepare_process, train_samples_per_second)
 
 import torch
 import yaml
@@ -96,11 +96,7 @@ class SupernetBlock(nn.Module):
             if op == "efc":
                 self.sparse[op] = NormedTokenLinear(tokens_in, MAX_TOKENS)
             elif op == "transformer":
-                self.sparse[op] = nn.ModuleDict({
-                    "project": NormedTokenLinear(tokens_in, MAX_TOKENS),
-                    "attention": nn.MultiheadAttention(EMBEDDING, 8, batch_first=True),
-                    "norm1": nn.LayerNorm(EMBEDDING), "norm2": nn.LayerNorm(EMBEDDING),
-                    "ffn": nn.Sequential(nn.Linear(EMBEDDING, EMBEDDING), nn.ReLU(), nn.Linear(EMBEDDING, EMBEDDING))})
+                self.sparse[op] = Transformer(NormedTokenLinear(tokens_in, MAX_TOKENS))
             else:
                 raise ValueError(f"unknown sparse operator {op}")
         self.merger = NormedLinear(MAX_WIDTH, MERGER_WIDTH)
@@ -119,13 +115,9 @@ class SupernetBlock(nn.Module):
         return module(left + right)
 
     def sparse_output(self, op, sparse_in, token_mask):
-        module = self.sparse[op]
         if op == "efc":
-            return torch.relu(module(sparse_in)) * token_mask
-        h = module["project"](sparse_in) * token_mask
-        a, _ = module["attention"](h, h, h, need_weights=False)
-        u = module["norm1"](a + h)
-        return module["norm2"](u + module["ffn"](u)) * token_mask
+            return torch.relu(self.sparse[op](sparse_in)) * token_mask
+        return self.sparse[op](sparse_in, token_mask)
 
     def forward(self, dense_list, sparse_list, path, masks, zeros):
         def joined(parts, chosen):
@@ -188,17 +180,7 @@ class ReferenceSupernet(nn.Module):
         self.sampler = Sampler(space, strategy)
         self.masks = Masks()
         self.zero_cache = {}
-        for module in self.modules():
-            if isinstance(module, nn.Embedding):
-                nn.init.xavier_normal_(module.weight)
-            elif type(module) is nn.Linear:
-                nn.init.xavier_uniform_(module.weight)
-                if module.bias is not None:
-                    nn.init.zeros_(module.bias)
-        for block in self.blocks:
-            if "transformer" in block.sparse:
-                block.sparse["transformer"]["norm1"].weight.data.fill_(0.17)
-                block.sparse["transformer"]["norm2"].weight.data.fill_(0.17)
+        initialize(self)
 
     def zeros(self, shape):
         shape = tuple(shape)
