@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NasRec.Runtime.Tensors;
 
@@ -39,13 +40,17 @@ internal unsafe interface IFloatLanes<TSelf> where TSelf : struct, IFloatLanes<T
     /// <summary><c>a·b + c</c>, rounded once.</summary>
     static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
 
-    static abstract TSelf Floor(TSelf value);
+    /// <summary>The nearest integer, halves to even.</summary>
+    static abstract TSelf Round(TSelf value);
 
-    /// <summary><c>2^n</c> for lanes holding integers in the normal exponent range.</summary>
-    static abstract TSelf PowerOfTwo(TSelf n);
+    /// <summary>
+    /// <c>value·2^n</c> for lanes of <paramref name="n"/> holding integers from −150 to 127. Where the CPU has no
+    /// scaling instruction of its own, zero for n below −126 (its own keeps the subnormal results).
+    /// </summary>
+    static abstract TSelf ScaleByPowerOfTwo(TSelf value, TSelf n);
 
-    /// <summary>The lanes of <paramref name="value"/>, zero where <paramref name="limit"/>'s lane is greater than <paramref name="test"/>'s.</summary>
-    static abstract TSelf ZeroWhereBelow(TSelf value, TSelf test, TSelf limit);
+    /// <summary>Whether any lane of <paramref name="left"/> is less than <paramref name="right"/>'s.</summary>
+    static abstract bool AnyLessThan(TSelf left, TSelf right);
 
     float Sum();
 }
@@ -60,25 +65,29 @@ internal static class FloatLanes
         : Lanes128.Count;
 
     /// <summary>
-    /// <c>e^x</c> in single precision (Cephes' <c>expf</c>: 2^n times a degree-7 polynomial of the remainder, about
-    /// one unit in the last place), zero below the smallest normal result, so that a −∞ logit weighs nothing. The
-    /// runtime's own vector <c>Exp</c> widens to double precision and costs several times more.
+    /// <c>2^(x − shift)</c> in single precision, for a <paramref name="shift"/> holding integers: <c>2^m</c>, m the
+    /// integer nearest x, times a degree-6 polynomial of the remainder in [−½, ½] (fitted at Chebyshev nodes; within
+    /// 1.3 units in the last place), scaled by <c>2^(m − shift)</c>. The shift goes into the exponent exactly, so the
+    /// result is as precise as x is whatever the shift; a subtraction <c>x − shift</c> first would round to the
+    /// difference's own unit in the last place. Zero below <c>2^−150</c>, so that a −∞ logit weighs nothing. Softmax
+    /// kernels take their logits in base 2, the base change folded into the queries' scale: a natural exponential would
+    /// make it again on every call. The runtime's own vector <c>Exp</c> widens to double precision and costs several
+    /// times more.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Exp<T>(T x) where T : struct, IFloatLanes<T>
+    public static T Exp2<T>(T x, T shift) where T : struct, IFloatLanes<T>
     {
-        var original = x;
-        x = T.Min(x, T.Create(88.37626f));
-        var n = T.Floor(x * T.Create(1.44269504f) + T.Create(0.5f));
-        var r = x - n * T.Create(0.693359375f) + n * T.Create(2.12194440e-4f);
-        var p = T.Create(1.9875691500e-4f);
-        p = T.FusedMultiplyAdd(p, r, T.Create(1.3981999507e-3f));
-        p = T.FusedMultiplyAdd(p, r, T.Create(8.3334519073e-3f));
-        p = T.FusedMultiplyAdd(p, r, T.Create(4.1665795894e-2f));
-        p = T.FusedMultiplyAdd(p, r, T.Create(1.6666665459e-1f));
-        p = T.FusedMultiplyAdd(p, r, T.Create(5.0000001201e-1f));
-        var y = T.FusedMultiplyAdd(p, r * r, r + T.Create(1f));
-        return T.ZeroWhereBelow(y * T.PowerOfTwo(n), original, T.Create(-87.33654f));
+        x = T.Max(x, shift - T.Create(150f));
+        var m = T.Round(x);
+        var f = x - m;
+        var p = T.Create(1.54697322e-4f);
+        p = T.FusedMultiplyAdd(p, f, T.Create(1.34004327e-3f));
+        p = T.FusedMultiplyAdd(p, f, T.Create(9.61802527e-3f));
+        p = T.FusedMultiplyAdd(p, f, T.Create(5.55032715e-2f));
+        p = T.FusedMultiplyAdd(p, f, T.Create(2.40226507e-1f));
+        p = T.FusedMultiplyAdd(p, f, T.Create(6.93147182e-1f));
+        p = T.FusedMultiplyAdd(p, f, T.Create(1f));
+        return T.ScaleByPowerOfTwo(p, m - shift);
     }
 }
 
@@ -98,10 +107,16 @@ internal readonly unsafe struct Lanes512(Vector512<float> value) : IFloatLanes<L
     public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.MaxNative(left.value, right.value));
     public static Lanes512 Min(Lanes512 left, Lanes512 right) => new(Vector512.MinNative(left.value, right.value));
     public static Lanes512 FusedMultiplyAdd(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.value, b.value, c.value));
-    public static Lanes512 Floor(Lanes512 value) => new(Vector512.Floor(value.value));
-    public static Lanes512 PowerOfTwo(Lanes512 n) => new(Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n.value) + Vector512.Create(127), 23).AsSingle());
-    public static Lanes512 ZeroWhereBelow(Lanes512 value, Lanes512 test, Lanes512 limit) => new(Vector512.AndNot(value.value, Vector512.LessThan(test.value, limit.value)));
+    public static Lanes512 Round(Lanes512 value) => new(Vector512.Round(value.value));
+    public static Lanes512 ScaleByPowerOfTwo(Lanes512 value, Lanes512 n) => new(Avx512F.IsSupported
+        ? Avx512F.Scale(value.value, n.value)
+        : value.value * PowerOfTwo(n.value));
+    public static bool AnyLessThan(Lanes512 left, Lanes512 right) => Vector512.LessThanAny(left.value, right.value);
     public float Sum() => Vector512.Sum(value);
+
+    /// <summary><c>2^n</c>, zero for n below −126: the exponent field of n + 127, clamped at 0.</summary>
+    private static Vector512<float> PowerOfTwo(Vector512<float> n) =>
+        Vector512.ShiftLeft(Vector512.ConvertToInt32Native(Vector512.MaxNative(n, Vector512.Create(-127f))) + Vector512.Create(127), 23).AsSingle();
 }
 
 internal readonly unsafe struct Lanes256(Vector256<float> value) : IFloatLanes<Lanes256>
@@ -120,10 +135,14 @@ internal readonly unsafe struct Lanes256(Vector256<float> value) : IFloatLanes<L
     public static Lanes256 Max(Lanes256 left, Lanes256 right) => new(Vector256.MaxNative(left.value, right.value));
     public static Lanes256 Min(Lanes256 left, Lanes256 right) => new(Vector256.MinNative(left.value, right.value));
     public static Lanes256 FusedMultiplyAdd(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a.value, b.value, c.value));
-    public static Lanes256 Floor(Lanes256 value) => new(Vector256.Floor(value.value));
-    public static Lanes256 PowerOfTwo(Lanes256 n) => new(Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n.value) + Vector256.Create(127), 23).AsSingle());
-    public static Lanes256 ZeroWhereBelow(Lanes256 value, Lanes256 test, Lanes256 limit) => new(Vector256.AndNot(value.value, Vector256.LessThan(test.value, limit.value)));
+    public static Lanes256 Round(Lanes256 value) => new(Vector256.Round(value.value));
+    public static Lanes256 ScaleByPowerOfTwo(Lanes256 value, Lanes256 n) => new(value.value * PowerOfTwo(n.value));
+    public static bool AnyLessThan(Lanes256 left, Lanes256 right) => Vector256.LessThanAny(left.value, right.value);
     public float Sum() => Vector256.Sum(value);
+
+    /// <summary><c>2^n</c>, zero for n below −126: the exponent field of n + 127, clamped at 0.</summary>
+    private static Vector256<float> PowerOfTwo(Vector256<float> n) =>
+        Vector256.ShiftLeft(Vector256.ConvertToInt32Native(Vector256.MaxNative(n, Vector256.Create(-127f))) + Vector256.Create(127), 23).AsSingle();
 }
 
 internal readonly unsafe struct Lanes128(Vector128<float> value) : IFloatLanes<Lanes128>
@@ -142,8 +161,12 @@ internal readonly unsafe struct Lanes128(Vector128<float> value) : IFloatLanes<L
     public static Lanes128 Max(Lanes128 left, Lanes128 right) => new(Vector128.MaxNative(left.value, right.value));
     public static Lanes128 Min(Lanes128 left, Lanes128 right) => new(Vector128.MinNative(left.value, right.value));
     public static Lanes128 FusedMultiplyAdd(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a.value, b.value, c.value));
-    public static Lanes128 Floor(Lanes128 value) => new(Vector128.Floor(value.value));
-    public static Lanes128 PowerOfTwo(Lanes128 n) => new(Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n.value) + Vector128.Create(127), 23).AsSingle());
-    public static Lanes128 ZeroWhereBelow(Lanes128 value, Lanes128 test, Lanes128 limit) => new(Vector128.AndNot(value.value, Vector128.LessThan(test.value, limit.value)));
+    public static Lanes128 Round(Lanes128 value) => new(Vector128.Round(value.value));
+    public static Lanes128 ScaleByPowerOfTwo(Lanes128 value, Lanes128 n) => new(value.value * PowerOfTwo(n.value));
+    public static bool AnyLessThan(Lanes128 left, Lanes128 right) => Vector128.LessThanAny(left.value, right.value);
     public float Sum() => Vector128.Sum(value);
+
+    /// <summary><c>2^n</c>, zero for n below −126: the exponent field of n + 127, clamped at 0.</summary>
+    private static Vector128<float> PowerOfTwo(Vector128<float> n) =>
+        Vector128.ShiftLeft(Vector128.ConvertToInt32Native(Vector128.MaxNative(n, Vector128.Create(-127f))) + Vector128.Create(127), 23).AsSingle();
 }

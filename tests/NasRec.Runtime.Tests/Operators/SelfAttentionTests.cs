@@ -95,6 +95,31 @@ public sealed class SelfAttentionTests
             OperatorAssert.Close(expectedGradients[i].to(float32), gradients[i], 1e-5 * Scale(expectedGradients[i]));
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    [InlineData(4)]
+    public void WhereTheKeysExtentsBoundTheLogitsFarAboveTheirMaximumTheKernelShiftsByTheMaximumItself(int lanes)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(19);
+        const long Tokens = 21;
+        // Keys (80, −80) and (−80, 80) by turns against queries near (1, 1): the logits stay near 0 while the bound from
+        // the keys' extents is about 160 in base 2, so every weight shifted by that bound would be below 2^−150.
+        var sign = (arange(Tokens) % 2 * 2 - 1).to(float32).view(1, Tokens, 1);
+        var keys = cat([80 * sign, -80 * sign], 2).repeat(3, 1, 8);
+        var queries = 1 + 0.1f * randn(3, Tokens, 16, generator: generator);
+        var qkv = cat([queries, keys, randn(3, Tokens, 16, generator: generator)], 2);
+        var projection = randn(3, Tokens, 16, generator: generator);
+        var unused = zeros(32);
+
+        var (output, gradients) = RunKernel((q, _) => TwoWideHeadAttention.Attend(q, 8, null, 0, lanes), qkv, unused, projection);
+        var (expected, expectedGradients) = RunKernel((q, z) => UnfusedHeads(q, z, 0), qkv.to(float64), unused.to(float64), projection.to(float64));
+
+        OperatorAssert.Close(expected.to(float32), output, 1e-5 * Scale(expected));
+        OperatorAssert.Close(expectedGradients[0].to(float32), gradients[0], 1e-5 * Scale(expectedGradients[0]));
+    }
+
     [Fact]
     public void AttentionWithoutGradientsGivesTheSameOutput()
     {
