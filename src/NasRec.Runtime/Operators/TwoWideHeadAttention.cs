@@ -130,6 +130,7 @@ internal static unsafe class TwoWideHeadAttention
     /// </summary>
     private readonly record struct QueryTerms<T>(T Q0, T Q1, T Shift, T D0, T D1, T Delta) where T : struct, IFloatLanes<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static QueryTerms<T> Of(Shape shape, BackwardPointers at, long sample, long head, long token)
         {
             float* query = (float*)at.Qkv + shape.Row(sample, token) + head * HeadWidth;
