@@ -12,7 +12,7 @@ namespace NasRec.Runtime.Operators;
 /// (<see cref="LibTorchThreads"/>). libtorch's fused kernel treats the heads as S×2 by 2×S matrix products, whose
 /// blocking costs more than the arithmetic at width 2: batch 256, 64 tokens, 2 threads, forward and backward 2.8 and
 /// 4.4 ms here two versions ago against 11.4 and 12.4 for the first version of this kernel, which already beat the
-/// fused kernel; the base-2 shifted softmax below then took another 30 % off the forward (docs/benchmarks.md).
+/// fused kernel; the base-2 shifted softmax below and the paired backward then took about 30 % off each (docs/benchmarks.md).
 /// The logits are taken in base 2 (the scale folded into the queries) and shifted, instead of by their maximum, by a
 /// bound on it from the keys' extents, rounded to an integer so that the shift costs no precision
 /// (<see cref="FloatLanes.Exp2"/>): one pass over the keys gives each query's weights. The backward recomputes
