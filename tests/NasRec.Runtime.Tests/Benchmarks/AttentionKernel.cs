@@ -6,6 +6,7 @@
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
+#:property PublishAot=false
 using System.Diagnostics;
 using System.Reflection;
 using NasRec.Runtime.Tensors;
@@ -14,10 +15,8 @@ using static TorchSharp.torch;
 NativeHeap.RetainFreedMemory();
 int iterations = args.Length > 0 ? int.Parse(args[0]) : 100;
 set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 1);
-#pragma warning disable IL2075 // the trimming analyzer's: this program is never trimmed
 var attend = typeof(NativeHeap).Assembly.GetType("NasRec.Runtime.Operators.TwoWideHeadAttention")!
     .GetMethod("Attend", BindingFlags.Public | BindingFlags.Static)!;
-#pragma warning restore IL2075
 foreach (long tokens in new long[] { 48, 64 })
 {
     var qkv = randn(256, tokens, 48);
