@@ -157,7 +157,8 @@ internal static unsafe class TwoWideHeadAttention
     /// <summary>
     /// One head's keys and values gathered into <see cref="KeyVectors"/> vectors of <paramref name="padded"/> floats
     /// one after the other from <paramref name="scratch"/> (<c>k0, k1, v0, v1, bias</c>), with a base-2 logit bias per
-    /// key: −∞ on the padding (no weight), whose values are zero, and <c>log2(count)</c> on the zero tokens' key.
+    /// key: −∞ on the padding (no weight), whose values are zero and whose keys repeat the first key (so that whole
+    /// registers hold the keys' extents), and <c>log2(count)</c> on the zero tokens' key.
     /// </summary>
     private static void GatherKeys(float* scratch, int padded, Shape shape, float* qkv, float* zeroKeyValue, long sample, long head)
     {
@@ -173,7 +174,7 @@ internal static unsafe class TwoWideHeadAttention
             (k0[tokens], k1[tokens], v0[tokens], v1[tokens], bias[tokens]) = (key[0], key[1], key[width], key[width + 1], ZeroKeyBias(shape));
         }
         for (int j = keys; j < padded; j++)
-            (k0[j], k1[j], v0[j], v1[j], bias[j]) = (0f, 0f, 0f, 0f, float.NegativeInfinity);
+            (k0[j], k1[j], v0[j], v1[j], bias[j]) = (k0[0], k1[0], 0f, 0f, float.NegativeInfinity);
     }
 
     /// <summary>The zero tokens' key's logit bias: their count's base-2 logarithm, so it weighs for all of them.</summary>
@@ -182,15 +183,27 @@ internal static unsafe class TwoWideHeadAttention
     /// <summary>The smallest and largest of the keys' two units, and the largest logit bias.</summary>
     private readonly record struct KeyExtents(float Min0, float Max0, float Min1, float Max1, float MaxBias)
     {
-        public static KeyExtents Of(float* k0, float* k1, Shape shape)
+        /// <summary>Over the padded registers of keys a register at a time, then across the lanes.</summary>
+        public static KeyExtents Of<T>(float* k0, float* k1, Shape shape) where T : struct, IFloatLanes<T>
         {
-            float min0 = k0[0], max0 = k0[0], min1 = k1[0], max1 = k1[0];
-            for (int j = 1; j < shape.Keys; j++)
+            T min0 = T.Load(k0), max0 = min0, min1 = T.Load(k1), max1 = min1;
+            for (int j = T.Count; j < shape.Padded; j += T.Count)
             {
-                (min0, max0) = (float.MinNative(min0, k0[j]), float.MaxNative(max0, k0[j]));
-                (min1, max1) = (float.MinNative(min1, k1[j]), float.MaxNative(max1, k1[j]));
+                var (key0, key1) = (T.Load(k0 + j), T.Load(k1 + j));
+                (min0, max0, min1, max1) = (T.Min(min0, key0), T.Max(max0, key0), T.Min(min1, key1), T.Max(max1, key1));
             }
-            return new(min0, max0, min1, max1, shape.ZeroTokens > 0 ? ZeroKeyBias(shape) : 0f);
+            float* lanes = stackalloc float[4 * T.Count];
+            float* lanes0 = lanes, lanes1 = lanes + T.Count, lanes2 = lanes + 2 * T.Count, lanes3 = lanes + 3 * T.Count;
+            min0.Store(lanes0);
+            max0.Store(lanes1);
+            min1.Store(lanes2);
+            max1.Store(lanes3);
+            for (int lane = 1; lane < T.Count; lane++)
+            {
+                (lanes0[0], lanes1[0]) = (float.MinNative(lanes0[0], lanes0[lane]), float.MaxNative(lanes1[0], lanes1[lane]));
+                (lanes2[0], lanes3[0]) = (float.MinNative(lanes2[0], lanes2[lane]), float.MaxNative(lanes3[0], lanes3[lane]));
+            }
+            return new(lanes0[0], lanes1[0], lanes2[0], lanes3[0], shape.ZeroTokens > 0 ? ZeroKeyBias(shape) : 0f);
         }
     }
 
@@ -222,7 +235,7 @@ internal static unsafe class TwoWideHeadAttention
         float* scratch = stackalloc float[KeyVectors * padded + 2 * queries + 4 * T.Count];
         GatherKeys(scratch, padded, shape, qkv, zeroKeyValue, sample, head);
         float* k0 = scratch, k1 = k0 + padded, v0 = k1 + padded, v1 = v0 + padded, bias = v1 + padded;
-        var extents = KeyExtents.Of(k0, k1, shape);
+        var extents = KeyExtents.Of<T>(k0, k1, shape);
         float* scaled0 = bias + padded, scaled1 = scaled0 + queries;
         float* shifts = scaled1 + queries, reciprocals = shifts + T.Count, outputs0 = reciprocals + T.Count, outputs1 = outputs0 + T.Count;
         new Span<float>(scaled0, 2 * queries).Clear();
