@@ -119,6 +119,12 @@ internal static unsafe class TwoWideHeadAttention
         /// <summary>The keys rounded up to whole registers.</summary>
         public int Padded => (int)((Keys + Lanes - 1) / Lanes * Lanes);
         public long Row(long sample, long token) => (sample * Tokens + token) * 3 * Width;
+
+        /// <summary>Where a head's two output units of a token start in <c>[B, S, E]</c>.</summary>
+        public long OutputAt(long sample, long head, long token) => (sample * Tokens + token) * Width + head * HeadWidth;
+
+        /// <summary>Where a head's query's shift and reciprocal total lie in <c>[B, H, S, 2]</c>.</summary>
+        public long StatisticsAt(long sample, long head, long token) => ((sample * Heads + head) * Tokens + token) * 2;
     }
 
     private readonly record struct BackwardPointers(
@@ -134,8 +140,8 @@ internal static unsafe class TwoWideHeadAttention
         public static QueryTerms<T> Of(Shape shape, BackwardPointers at, long sample, long head, long token)
         {
             float* query = (float*)at.Qkv + shape.Row(sample, token) + head * HeadWidth;
-            float* saved = (float*)at.Statistics + ((sample * shape.Heads + head) * shape.Tokens + token) * 2;
-            long outputAt = (sample * shape.Tokens + token) * shape.Width + head * HeadWidth;
+            float* saved = (float*)at.Statistics + shape.StatisticsAt(sample, head, token);
+            long outputAt = shape.OutputAt(sample, head, token);
             float* output = (float*)at.Output + outputAt, outputGradient = (float*)at.OutputGradient + outputAt;
             float g0 = outputGradient[0] * saved[1], g1 = outputGradient[1] * saved[1];
             return new(T.Create(query[0] * Base2Scale), T.Create(query[1] * Base2Scale), T.Create(saved[0]),
@@ -193,17 +199,17 @@ internal static unsafe class TwoWideHeadAttention
                 (min0, max0, min1, max1) = (T.Min(min0, key0), T.Max(max0, key0), T.Min(min1, key1), T.Max(max1, key1));
             }
             float* lanes = stackalloc float[4 * T.Count];
-            float* lanes0 = lanes, lanes1 = lanes + T.Count, lanes2 = lanes + 2 * T.Count, lanes3 = lanes + 3 * T.Count;
-            min0.Store(lanes0);
-            max0.Store(lanes1);
-            min1.Store(lanes2);
-            max1.Store(lanes3);
+            min0.Store(lanes);
+            max0.Store(lanes + T.Count);
+            min1.Store(lanes + 2 * T.Count);
+            max1.Store(lanes + 3 * T.Count);
+            float low0 = lanes[0], high0 = lanes[T.Count], low1 = lanes[2 * T.Count], high1 = lanes[3 * T.Count];
             for (int lane = 1; lane < T.Count; lane++)
             {
-                (lanes0[0], lanes1[0]) = (float.MinNative(lanes0[0], lanes0[lane]), float.MaxNative(lanes1[0], lanes1[lane]));
-                (lanes2[0], lanes3[0]) = (float.MinNative(lanes2[0], lanes2[lane]), float.MaxNative(lanes3[0], lanes3[lane]));
+                (low0, high0) = (float.MinNative(low0, lanes[lane]), float.MaxNative(high0, lanes[T.Count + lane]));
+                (low1, high1) = (float.MinNative(low1, lanes[2 * T.Count + lane]), float.MaxNative(high1, lanes[3 * T.Count + lane]));
             }
-            return new(lanes0[0], lanes1[0], lanes2[0], lanes3[0], shape.ZeroTokens > 0 ? ZeroKeyBias(shape) : 0f);
+            return new(low0, high0, low1, high1, shape.ZeroTokens > 0 ? ZeroKeyBias(shape) : 0f);
         }
     }
 
@@ -265,10 +271,10 @@ internal static unsafe class TwoWideHeadAttention
             for (int lane = 0; lane < T.Count && first + lane < tokens; lane++)
             {
                 long i = first + lane;
-                float* result = output + (sample * shape.Tokens + i) * shape.Width + head * HeadWidth;
+                float* result = output + shape.OutputAt(sample, head, i);
                 (result[0], result[1]) = (outputs0[lane], outputs1[lane]);
                 if (statistics is null) continue;
-                float* saved = statistics + ((sample * shape.Heads + head) * shape.Tokens + i) * 2;
+                float* saved = statistics + shape.StatisticsAt(sample, head, i);
                 (saved[0], saved[1]) = (shifts[lane], reciprocals[lane]);
             }
         }
