@@ -202,8 +202,8 @@ internal static unsafe class SixteenWideEncoderTail
         TransposeOut(forward.Hidden, Width, hiddenRows);
         Relu(forward.PreActivation, dInput);
         TransposeOut(dInput, Width, activationRows);
-        AddOuterProducts(dActivation, hiddenRows, sums.Weight1);
-        AddOuterProducts(dSum2, activationRows, sums.Weight2);
+        SixteenWideOuterProducts.Add(dActivation, rowStride: 1, unitStride: Width, hiddenRows, Width, Width, sums.Weight1);
+        SixteenWideOuterProducts.Add(dSum2, rowStride: 1, unitStride: Width, activationRows, Width, Width, sums.Weight2);
     }
 
     private static long Blocks(long rows) => (rows + Width - 1) / Width;
@@ -313,32 +313,6 @@ internal static unsafe class SixteenWideEncoderTail
         {
             var start = bias is null ? Vector512<float>.Zero : Vector512.Create(bias[unit]);
             return addend is null ? start : start + Vector512.Load(addend + unit * Width);
-        }
-    }
-
-    /// <summary>target[j, :] += Σₜ d[j, t]·rows[t, :]: d a transposed block, rows the block's tokens; eight rows of the target at a time in registers.</summary>
-    private static void AddOuterProducts(float* d, float* rows, float* target)
-    {
-        for (int j = 0; j < Width; j += 8)
-        {
-            float* o = target + j * Width;
-            Vector512<float> t0 = Vector512.Load(o), t1 = Vector512.Load(o + Width), t2 = Vector512.Load(o + 2 * Width), t3 = Vector512.Load(o + 3 * Width),
-                             t4 = Vector512.Load(o + 4 * Width), t5 = Vector512.Load(o + 5 * Width), t6 = Vector512.Load(o + 6 * Width), t7 = Vector512.Load(o + 7 * Width);
-            float* dj = d + j * Width;
-            for (int t = 0; t < Width; t++, dj++)
-            {
-                var row = Vector512.Load(rows + t * Width);
-                t0 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[0]), row, t0);
-                t1 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[Width]), row, t1);
-                t2 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[2 * Width]), row, t2);
-                t3 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[3 * Width]), row, t3);
-                t4 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[4 * Width]), row, t4);
-                t5 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[5 * Width]), row, t5);
-                t6 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[6 * Width]), row, t6);
-                t7 = Vector512.FusedMultiplyAdd(Vector512.Create(dj[7 * Width]), row, t7);
-            }
-            t0.Store(o); t1.Store(o + Width); t2.Store(o + 2 * Width); t3.Store(o + 3 * Width);
-            t4.Store(o + 4 * Width); t5.Store(o + 5 * Width); t6.Store(o + 6 * Width); t7.Store(o + 7 * Width);
         }
     }
 
