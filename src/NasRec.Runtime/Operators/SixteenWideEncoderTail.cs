@@ -14,9 +14,10 @@ namespace NasRec.Runtime.Operators;
 /// rows alone takes about 34 ns a row (batch 256 × 64 tokens: 0.56 ms on one thread), and each linear's backward is
 /// three GEMM-sized calls. Here tokens are taken sixteen at a time and transposed (AVX-512), so that a register holds
 /// one unit of 16 tokens: the norms' means are sums of registers, a product is 256 fused multiply-adds with the
-/// weights broadcast from L1, and nothing is reduced across lanes. In training the forward saves each block's norms
-/// and pre-activation for the backward (about 260 bytes a token), which sums the parameters' gradients per thread.
-/// Same function as the libtorch composition to float rounding.
+/// weights broadcast from L1, and nothing is reduced across lanes. The backward recomputes each block's forward from
+/// <c>s</c>: saving the activations instead (about 260 bytes a token) made the forward a third slower, bound by the
+/// memory it writes, for no gain in the backward. The parameters' gradients are summed per thread. Same function as
+/// the libtorch composition to float rounding.
 /// </summary>
 internal static unsafe class SixteenWideEncoderTail
 {
@@ -41,7 +42,7 @@ internal static unsafe class SixteenWideEncoderTail
         if (is_grad_enabled() && (residual.requires_grad || parameters.Any(p => p.requires_grad)))
             return Function.apply([residual, .. parameters]);
         using var packed = Pack(parameters);
-        return Forward(residual.contiguous(), packed, saved: null);
+        return Forward(residual.contiguous(), packed);
     }
 
     /// <summary>Every parameter as the kernel reads it (<see cref="Parameters"/>), from <see cref="Apply"/>'s order.</summary>
@@ -93,7 +94,7 @@ internal static unsafe class SixteenWideEncoderTail
 
     /// <summary>
     /// One block's forward as the backward reads it, transposed: each norm's output and 1/√(var + ε) per token, and
-    /// the feed-forward's input and pre-activation. Saved in training, so the backward does not recompute them.
+    /// the feed-forward's input and pre-activation.
     /// </summary>
     private readonly struct Activations(float* at)
     {
@@ -123,22 +124,20 @@ internal static unsafe class SixteenWideEncoderTail
         }
     }
 
-    /// <summary>The output and, where <paramref name="saved"/> is given, every block's <see cref="Activations"/>.</summary>
-    private static Tensor Forward(Tensor residual, Tensor packed, Tensor? saved)
+    private static Tensor Forward(Tensor residual, Tensor packed)
     {
         var output = empty_like(residual);
         long rows = residual.numel() / Width;
-        var (source, target, p, s) = ((nint)NativeData.Floats(residual), (nint)NativeData.Floats(output), (nint)NativeData.Floats(packed),
-            saved is null ? 0 : (nint)NativeData.Floats(saved));
+        var (source, target, p) = ((nint)NativeData.Floats(residual), (nint)NativeData.Floats(output), (nint)NativeData.Floats(packed));
         LibTorchThreads.For(Blocks(rows), (first, last) =>
         {
             var scratch = stackalloc float[Activations.Size + 2 * BlockSize];
+            var activations = new Activations(scratch);
             float* work = scratch + Activations.Size;
             var parameters = new Parameters((float*)p);
             for (long block = first; block < last; block++)
             {
                 int count = (int)Math.Min(Width, rows - block * Width);
-                var activations = new Activations(s == 0 ? scratch : (float*)s + block * Activations.Size);
                 activations.Compute((float*)source + block * BlockSize, count, parameters, work);
                 TransposeOut(work, count, (float*)target + block * BlockSize);
             }
@@ -147,18 +146,20 @@ internal static unsafe class SixteenWideEncoderTail
     }
 
     /// <summary>The residual's gradient, and the parameters' in <see cref="Apply"/>'s order.</summary>
-    private static Tensor[] Backward(Tensor saved, Tensor packed, Tensor outputGradient)
+    private static Tensor[] Backward(Tensor residual, Tensor packed, Tensor outputGradient)
     {
         using var scope = NewDisposeScope();
         var residualGradient = empty_like(outputGradient);
         long rows = outputGradient.numel() / Width, blocks = Blocks(rows);
         int chunks = (int)Math.Clamp(get_num_threads(), 1, Math.Max(blocks, 1));
         var totals = zeros(chunks, Totals.Size);
-        var (s, dOut, dSource, p, t) = ((nint)NativeData.Floats(saved), (nint)NativeData.Floats(outputGradient),
+        var (source, dOut, dSource, p, t) = ((nint)NativeData.Floats(residual), (nint)NativeData.Floats(outputGradient),
             (nint)NativeData.Floats(residualGradient), (nint)NativeData.Floats(packed), (nint)NativeData.Floats(totals));
         LibTorchThreads.For(chunks, (first, last) =>
         {
-            var scratch = stackalloc float[7 * BlockSize];
+            // The block's activations, then seven blocks for its backward, whose first two serve its forward first.
+            var scratch = stackalloc float[Activations.Size + 7 * BlockSize];
+            var forward = new Activations(scratch);
             for (long chunk = first; chunk < last; chunk++)
             {
                 var parameters = new Parameters((float*)p);
@@ -167,8 +168,8 @@ internal static unsafe class SixteenWideEncoderTail
                 {
                     long at = block * BlockSize;
                     int count = (int)Math.Min(Width, rows - block * Width);
-                    var forward = new Activations((float*)s + block * Activations.Size);
-                    BackwardBlock(forward, (float*)dOut + at, (float*)dSource + at, count, parameters, sums, scratch);
+                    forward.Compute((float*)source + at, count, parameters, scratch + Activations.Size);
+                    BackwardBlock(forward, (float*)dOut + at, (float*)dSource + at, count, parameters, sums, scratch + Activations.Size);
                 }
             }
         });
@@ -398,9 +399,8 @@ internal static unsafe class SixteenWideEncoderTail
         {
             var residual = ((Tensor)vars[0]).contiguous();
             var packed = Pack(vars.Skip(1).Cast<Tensor>().ToArray());
-            var saved = empty(Blocks(residual.numel() / Width) * Activations.Size);
-            ctx.save_for_backward([saved, packed]);
-            return Forward(residual, packed, saved);
+            ctx.save_for_backward([residual, packed]);
+            return Forward(residual, packed);
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)

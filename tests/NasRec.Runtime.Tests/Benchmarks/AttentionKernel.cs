@@ -5,6 +5,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/AttentionKernel.cs -c Release [-- iterations [threads]]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 #:property PublishAot=false
 using System.Diagnostics;

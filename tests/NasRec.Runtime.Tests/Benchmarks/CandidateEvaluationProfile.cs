@@ -8,6 +8,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/CandidateEvaluationProfile.cs -c Release [-- calls [threads]]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Dsl;

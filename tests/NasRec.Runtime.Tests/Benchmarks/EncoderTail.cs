@@ -6,6 +6,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/EncoderTail.cs -c Release [-- iterations [threads]]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 #:property PublishAot=false
 using System.Diagnostics;

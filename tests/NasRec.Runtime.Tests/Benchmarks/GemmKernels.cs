@@ -4,6 +4,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/GemmKernels.cs -c Release [-- threads]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Runtime.Tensors;

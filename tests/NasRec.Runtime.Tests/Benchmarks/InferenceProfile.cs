@@ -4,6 +4,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/InferenceProfile.cs -c Release [-- batches [threads [Full|Small]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Models;

@@ -3,6 +3,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SplitBenchmark.cs -c Release [-- rows]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Runtime.Data.Splitting;

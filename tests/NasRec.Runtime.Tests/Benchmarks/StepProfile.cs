@@ -7,6 +7,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/StepProfile.cs -c Release [-- steps [threads [Full|Small|<released model> [batch]]]]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using System.Runtime.InteropServices;

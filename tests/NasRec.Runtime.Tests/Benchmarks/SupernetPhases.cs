@@ -5,6 +5,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/SupernetPhases.cs -c Release [-- space strategy compute steps batch threads]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Dsl.Model;

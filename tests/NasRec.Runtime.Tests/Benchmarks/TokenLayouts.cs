@@ -7,6 +7,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/TokenLayouts.cs -c Release [-- threads]
 #:project ../../../src/NasRec.Models/NasRec.Models.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Runtime.Tensors;

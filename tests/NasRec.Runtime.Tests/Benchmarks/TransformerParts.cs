@@ -4,6 +4,7 @@
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/TransformerParts.cs -c Release [-- threads [steps]]
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
+#:property TieredCompilationQuickJit=false
 #:property GenerateProgramFile=false
 using System.Diagnostics;
 using NasRec.Runtime.Operators;
