@@ -283,38 +283,17 @@ internal static unsafe class SixteenWideEncoderTail
     }
 
     /// <summary>
-    /// target[j] = Σₖ matrix[j, k]·x[k] (+ bias[j]) (+ addend[j]): a 16×16 row-major matrix times a block, eight
-    /// output units at a time in registers, each weight broadcast from memory.
+    /// target[j] = Σₖ matrix[j, k]·x[k] (+ bias[j]) (+ addend[j]): a 16×16 row-major matrix times a block. The sum is
+    /// the outer products of the matrix's columns with the block's registers, the kernel of the weights' gradients.
     /// </summary>
     private static void Product(float* matrix, float* x, float* bias, float* addend, float* target)
     {
-        for (int j = 0; j < Width; j += 8)
+        for (int j = 0; j < Width; j++)
         {
-            Vector512<float> t0 = Start(j), t1 = Start(j + 1), t2 = Start(j + 2), t3 = Start(j + 3),
-                             t4 = Start(j + 4), t5 = Start(j + 5), t6 = Start(j + 6), t7 = Start(j + 7);
-            float* m = matrix + j * Width;
-            for (int k = 0; k < Width; k++, m++)
-            {
-                var xk = Vector512.Load(x + k * Width);
-                t0 = Vector512.FusedMultiplyAdd(Vector512.Create(m[0]), xk, t0);
-                t1 = Vector512.FusedMultiplyAdd(Vector512.Create(m[Width]), xk, t1);
-                t2 = Vector512.FusedMultiplyAdd(Vector512.Create(m[2 * Width]), xk, t2);
-                t3 = Vector512.FusedMultiplyAdd(Vector512.Create(m[3 * Width]), xk, t3);
-                t4 = Vector512.FusedMultiplyAdd(Vector512.Create(m[4 * Width]), xk, t4);
-                t5 = Vector512.FusedMultiplyAdd(Vector512.Create(m[5 * Width]), xk, t5);
-                t6 = Vector512.FusedMultiplyAdd(Vector512.Create(m[6 * Width]), xk, t6);
-                t7 = Vector512.FusedMultiplyAdd(Vector512.Create(m[7 * Width]), xk, t7);
-            }
-            float* o = target + j * Width;
-            t0.Store(o); t1.Store(o + Width); t2.Store(o + 2 * Width); t3.Store(o + 3 * Width);
-            t4.Store(o + 4 * Width); t5.Store(o + 5 * Width); t6.Store(o + 6 * Width); t7.Store(o + 7 * Width);
+            var start = bias is null ? Vector512<float>.Zero : Vector512.Create(bias[j]);
+            (addend is null ? start : start + Vector512.Load(addend + j * Width)).Store(target + j * Width);
         }
-
-        Vector512<float> Start(int unit)
-        {
-            var start = bias is null ? Vector512<float>.Zero : Vector512.Create(bias[unit]);
-            return addend is null ? start : start + Vector512.Load(addend + unit * Width);
-        }
+        SixteenWideOuterProducts.Add(matrix, rowStride: 1, unitStride: Width, x, Width, Width, target);
     }
 
     /// <summary>A block from <paramref name="count"/> token rows (the rest zeros), transposed.</summary>

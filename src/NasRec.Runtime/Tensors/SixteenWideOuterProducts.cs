@@ -1,12 +1,13 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace NasRec.Runtime.Tensors;
 
 /// <summary>
-/// The weight gradient of a linear from 16 units over a run of rows, <c>target[j, :] += Σₜ d(t, j)·x[t, :]</c>, with
-/// the 16-float input rows one register each and eight rows of the target at a time in registers, each d(t, j)
-/// broadcast from memory. The gradient terms d may lie either way round: a linear's output gradients as rows, or a
-/// block of them transposed.
+/// Sums of outer products over rows of 16 floats, <c>target[j, :] += Σₜ d(t, j)·x[t, :]</c>: the weight gradient of a
+/// linear from 16 units (d its output gradients, x its inputs), or a 16×16 matrix times a transposed block of tokens
+/// (d the matrix, x the block's registers). Each row of x is one register, eight rows of the target are held in
+/// registers at a time, and each d(t, j) is broadcast from memory.
 /// </summary>
 internal static unsafe class SixteenWideOuterProducts
 {
@@ -17,6 +18,8 @@ internal static unsafe class SixteenWideOuterProducts
     /// <paramref name="count"/> rows of <paramref name="x"/>; d(t, j) lies at <c>d[t·rowStride + j·unitStride]</c>
     /// and <paramref name="units"/> is a multiple of 8.
     /// </summary>
+    /// <remarks>Inlined, so that a caller's constant strides become addressing offsets.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(float* d, long rowStride, long unitStride, float* x, long count, int units, float* target)
     {
         for (int j = 0; j < units; j += 8)
