@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 namespace NasRec.Runtime.Operators;
 
 /// <summary>
-/// Sigmoid gating in fixed mode: both dense inputs are zero-padded to the wider width W,
-/// <c>sigmoid(gate(left)) ⊙ right</c>, projected to d when W ≠ d, then LayerNorm when on. No activation.
-/// Unlike the other operators, the gate and the projection always have a bias.
+/// Sigmoid gating: both dense inputs are zero-padded to the wider width W, <c>sigmoid(gate(left)) ⊙ right</c>,
+/// projected to d when W ≠ d, then LayerNorm when on. No activation. Unlike the other operators, the gate and the
+/// projection always have a bias.
 /// </summary>
 public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOperator
 {
@@ -33,29 +33,33 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
     public override Tensor forward(Tensor left, Tensor right)
     {
         using var scope = NewDisposeScope();
-        var gates = sigmoid(gate.call(ZeroPadding.PadRight(left, paddedWidth)));
-        var result = gates * ZeroPadding.PadRight(right, paddedWidth);
-        if (projection is not null) result = projection.call(result);
-        if (norm is not null) result = norm.call(result);
-        return result.MoveToOuterDisposeScope();
+        return Gate(Padded(left), Padded(right), width).MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// Where the right input is zero the gated product is zero, so only the gates of the right input's parts
-    /// are computed: those rows of the gate's weight, times the left input's parts' columns.
-    /// </summary>
     public Tensor Forward(ElasticInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var products = inputs.Right.Parts.Select(part =>
+        return Gate(inputs.Left, inputs.Right, inputs.ComputedWidth(width)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The first <paramref name="units"/> outputs. Where the right input is zero the gated product is zero, so only the
+    /// gates of the right input's parts are computed: those rows of the gate's weight, times the left input's parts'
+    /// columns (a fixed model's narrower input is such a part: Avazu NASRec-Full's last block gates 512 units by one).
+    /// </summary>
+    private Tensor Gate(ZeroPadded left, ZeroPadded right, long units)
+    {
+        var products = right.Parts.Select(part =>
         {
-            long units = part.Value.shape[^1];
-            var gates = sigmoid(inputs.Left.Linear(gate, part.Offset, units));
+            var gates = sigmoid(left.Linear(gate, part.Offset, part.Value.shape[^1]));
             return part with { Value = gates * part.Value };
         }).ToList();
-        var gated = inputs.Right.With(products, paddedWidth);
-        long units = inputs.ComputedWidth(width);
+        var gated = right.With(products, paddedWidth);
         var result = projection is null ? gated.Materialize().narrow(-1, 0, units) : gated.Linear(projection, units);
-        return LayerNorms.ApplyOver(norm, result, units).MoveToOuterDisposeScope();
+        return LayerNorms.ApplyOver(norm, result, units);
     }
+
+    /// <summary>A dense input as the first units of the padded width.</summary>
+    private ZeroPadded Padded(Tensor dense) =>
+        new(dense.shape[..^1], paddedWidth, [new ZeroPaddedPart(0, dense)], dense.dtype, dense.device);
 }

@@ -75,6 +75,37 @@ public sealed class SigmoidGatingOperatorTests
         OperatorAssert.GradientsReachEveryParameter(gating, gating.call(randn(4, 13), randn(4, 64)));
     }
 
+    [Theory]
+    [InlineData(1, 512, 768)] // Avazu NASRec-Full's last block: one unit gates 512
+    [InlineData(48, 5, 16)]
+    public void GatingOverOnlyTheInputsPartsEqualsTheGateOverTheZeroPaddedInputsWithGradients(long leftWidth, long rightWidth, long width)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(23);
+        using var gating = new SigmoidGatingOperator(leftWidth, rightWidth, width, false);
+        var padded = Math.Max(leftWidth, rightWidth);
+        var left = randn(new long[] { 4, leftWidth }, generator: generator);
+        var right = randn(new long[] { 4, rightWidth }, generator: generator);
+        var projection = randn(new long[] { 4, width }, generator: generator);
+        var parameters = gating.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+
+        var output = gating.call(left, right);
+        (output * projection).sum().backward();
+        var gradients = parameters.ToDictionary(p => p.Key, p => p.Value.grad!.clone());
+        gating.zero_grad();
+        // Spelled out: both inputs padded with zeros to the wider width, the whole gate, the product, the projection.
+        var gates = sigmoid(nn.functional.linear(nn.functional.pad(left, [0, padded - leftWidth]), parameters["gate.weight"], parameters["gate.bias"]));
+        var gated = gates * nn.functional.pad(right, [0, padded - rightWidth]);
+        var expected = parameters.ContainsKey("projection.weight")
+            ? nn.functional.linear(gated, parameters["projection.weight"], parameters["projection.bias"])
+            : gated;
+        (expected * projection).sum().backward();
+
+        OperatorAssert.Close(expected.detach(), output, 1e-5);
+        foreach (var (name, gradient) in gradients)
+            OperatorAssert.Close(parameters[name].grad!, gradient, 1e-5);
+    }
+
     /// <summary>A gate whose linear is the identity, so the output is <c>sigmoid(left) ⊙ right</c> after padding.</summary>
     private static SigmoidGatingOperator IdentityGate(long leftWidth, long rightWidth)
     {
