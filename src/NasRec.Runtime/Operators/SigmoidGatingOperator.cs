@@ -45,7 +45,7 @@ public sealed class SigmoidGatingOperator : nn.Module<Tensor, Tensor, Tensor>, I
     /// <summary>
     /// The first <paramref name="units"/> outputs. Where the right input is zero the gated product is zero, so only the
     /// gates of the right input's parts are computed: those rows of the gate's weight, times the left input's parts'
-    /// columns (a fixed model's narrower input is such a part: Avazu NASRec-Full's last block gates 512 units by one).
+    /// columns (a fixed model's narrower input is such a part: Avazu NASRec-Full's last block gates 768 units by one).
     /// </summary>
     private Tensor Gate(ZeroPadded left, ZeroPadded right, long units)
     {
