@@ -46,23 +46,23 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>, IReferenceFormula
     {
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], length = tokens.shape[1], width = tokens.shape[2];
-        var projected = Linear(tokens, in_proj_weight, in_proj_bias);
+        var projected = Project(tokens, in_proj_weight, in_proj_bias);
         if (!ReferenceFormulation && TwoWideHeadAttention.Serves(projected, heads, zeroTokens))
         {
             // The zero tokens' key and value: the in-projection's bias past its query part.
             var zeroKeyValue = zeroTokens == 0 ? null : in_proj_bias.narrow(0, width, 2 * width);
-            return Linear(TwoWideHeadAttention.Attend(projected, heads, zeroKeyValue, zeroTokens), out_proj.weight!, out_proj.bias!).MoveToOuterDisposeScope();
+            return Project(TwoWideHeadAttention.Attend(projected, heads, zeroKeyValue, zeroTokens), out_proj.weight!, out_proj.bias!).MoveToOuterDisposeScope();
         }
         // [B, S, 3E] → [3, B, H, S, E/H]: queries, keys and values per head.
         var qkv = projected.view(batch, length, 3, heads, width / heads).permute(2, 0, 3, 1, 4);
         var attended = zeroTokens == 0
             ? nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2])
             : AttendWithZeroTokens(qkv, zeroTokens);
-        return Linear(attended.transpose(1, 2).reshape(batch, length, width), out_proj.weight!, out_proj.bias!).MoveToOuterDisposeScope();
+        return Project(attended.transpose(1, 2).reshape(batch, length, width), out_proj.weight!, out_proj.bias!).MoveToOuterDisposeScope();
     }
 
     /// <summary>A projection of the tokens, its parameters' gradients summed by <see cref="SixteenInputLinear"/> where it serves.</summary>
-    private Tensor Linear(Tensor input, Tensor weight, Tensor bias) =>
+    private Tensor Project(Tensor input, Tensor weight, Tensor bias) =>
         !ReferenceFormulation && SixteenInputLinear.Serves(input, weight)
             ? SixteenInputLinear.Apply(input, weight, bias)
             : nn.functional.linear(input, weight, bias);

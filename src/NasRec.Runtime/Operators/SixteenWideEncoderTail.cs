@@ -22,7 +22,7 @@ namespace NasRec.Runtime.Operators;
 internal static unsafe class SixteenWideEncoderTail
 {
     /// <summary>Units of a token, and tokens of a block: a block is 16×16 floats, a token's units or a unit's tokens per register.</summary>
-    public const int Width = 16;
+    public const int Width = SixteenWideOuterProducts.Width;
 
     private const int BlockSize = Width * Width;
 
