@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NasRec.Runtime.Tensors;
@@ -24,7 +23,7 @@ internal static unsafe class SixteenWideEncoderTail
     /// <summary>Units of a token, and tokens of a block: a block is 16×16 floats, a token's units or a unit's tokens per register.</summary>
     public const int Width = SixteenWideOuterProducts.Width;
 
-    private const int BlockSize = Width * Width;
+    private const int BlockSize = SixteenBySixteen.BlockSize;
 
     /// <summary>Whether the fused pass serves residual sums of this shape, type and device on this CPU.</summary>
     public static bool Serves(Tensor residual) =>
@@ -114,7 +113,7 @@ internal static unsafe class SixteenWideEncoderTail
         public void Compute(float* rows, int count, Parameters p, float* work)
         {
             float* input = work, activation = work + BlockSize;
-            TransposeIn(rows, count, input);
+            SixteenBySixteen.TransposeIn(rows, count, input);
             Normalize(input, Normalized1, p.Gain1, p.Bias1, Hidden).Store(InverseDeviation1);
             Product(p.Weight1, Hidden, p.FeedForwardBias1, addend: null, PreActivation);
             Relu(PreActivation, activation);
@@ -139,7 +138,7 @@ internal static unsafe class SixteenWideEncoderTail
             {
                 int count = (int)Math.Min(Width, rows - block * Width);
                 activations.Compute((float*)source + block * BlockSize, count, parameters, work);
-                TransposeOut(work, count, (float*)target + block * BlockSize);
+                SixteenBySixteen.TransposeOut(work, count, (float*)target + block * BlockSize);
             }
         });
         return output;
@@ -185,7 +184,7 @@ internal static unsafe class SixteenWideEncoderTail
     {
         float* dOutput = scratch, dSum2 = dOutput + BlockSize, dActivation = dSum2 + BlockSize, dHidden = dActivation + BlockSize,
                dInput = dHidden + BlockSize, hiddenRows = dInput + BlockSize, activationRows = hiddenRows + BlockSize;
-        TransposeIn(dOut, count, dOutput);
+        SixteenBySixteen.TransposeIn(dOut, count, dOutput);
         NormalizeBackward(dOutput, forward.Normalized2, Vector512.Load(forward.InverseDeviation2), p.Gain2, sums.Gain2, sums.Bias2, dSum2, sums.FeedForwardBias2);
         Product(p.Transposed2, dSum2, bias: null, addend: null, dActivation);
         // The pre-activation's gradient: the activation's where it was positive (in place).
@@ -198,11 +197,11 @@ internal static unsafe class SixteenWideEncoderTail
         }
         Product(p.Transposed1, dActivation, bias: null, addend: dSum2, dHidden);
         NormalizeBackward(dHidden, forward.Normalized1, Vector512.Load(forward.InverseDeviation1), p.Gain1, sums.Gain1, sums.Bias1, dInput, inputSum: null);
-        TransposeOut(dInput, count, dRows);
+        SixteenBySixteen.TransposeOut(dInput, count, dRows);
         // dW1 = Σ dz ⊗ u and dW2 = Σ d(sum2) ⊗ relu(z), over the block's tokens as rows.
-        TransposeOut(forward.Hidden, Width, hiddenRows);
+        SixteenBySixteen.TransposeOut(forward.Hidden, Width, hiddenRows);
         Relu(forward.PreActivation, dInput);
-        TransposeOut(dInput, Width, activationRows);
+        SixteenBySixteen.TransposeOut(dInput, Width, activationRows);
         SixteenWideOuterProducts.Add(dActivation, rowStride: 1, unitStride: Width, hiddenRows, Width, Width, sums.Weight1);
         SixteenWideOuterProducts.Add(dSum2, rowStride: 1, unitStride: Width, activationRows, Width, Width, sums.Weight2);
     }
@@ -294,80 +293,6 @@ internal static unsafe class SixteenWideEncoderTail
             (addend is null ? start : start + Vector512.Load(addend + j * Width)).Store(target + j * Width);
         }
         SixteenWideOuterProducts.Add(matrix, rowStride: 1, unitStride: Width, x, Width, Width, target);
-    }
-
-    /// <summary>A block from <paramref name="count"/> token rows (the rest zeros), transposed.</summary>
-    private static void TransposeIn(float* rows, int count, float* block)
-    {
-        if (count < Width)
-        {
-            new Span<float>(block, BlockSize).Clear();
-            Buffer.MemoryCopy(rows, block, BlockSize * sizeof(float), count * Width * sizeof(float));
-            Transpose(block, block);
-        }
-        else Transpose(rows, block);
-    }
-
-    /// <summary>The first <paramref name="count"/> token rows of a transposed block (which is transposed in place).</summary>
-    private static void TransposeOut(float* block, int count, float* rows)
-    {
-        if (count < Width)
-        {
-            Transpose(block, block);
-            Buffer.MemoryCopy(block, rows, count * Width * sizeof(float), count * Width * sizeof(float));
-        }
-        else Transpose(block, rows);
-    }
-
-    /// <summary>
-    /// A 16×16 transpose (in place when the two are one), in registers: at each scale b = 8, 4, 2, 1, rows i and
-    /// i + b exchange their off-diagonal b-wide blocks, one two-source permute per row.
-    /// </summary>
-    private static void Transpose(float* source, float* target)
-    {
-        Vector512<float> r0 = Vector512.Load(source), r1 = Vector512.Load(source + Width), r2 = Vector512.Load(source + 2 * Width),
-            r3 = Vector512.Load(source + 3 * Width), r4 = Vector512.Load(source + 4 * Width), r5 = Vector512.Load(source + 5 * Width),
-            r6 = Vector512.Load(source + 6 * Width), r7 = Vector512.Load(source + 7 * Width), r8 = Vector512.Load(source + 8 * Width),
-            r9 = Vector512.Load(source + 9 * Width), r10 = Vector512.Load(source + 10 * Width), r11 = Vector512.Load(source + 11 * Width),
-            r12 = Vector512.Load(source + 12 * Width), r13 = Vector512.Load(source + 13 * Width), r14 = Vector512.Load(source + 14 * Width),
-            r15 = Vector512.Load(source + 15 * Width);
-        var (low, high) = ExchangeIndices(8);
-        Exchange(ref r0, ref r8, low, high); Exchange(ref r1, ref r9, low, high); Exchange(ref r2, ref r10, low, high); Exchange(ref r3, ref r11, low, high);
-        Exchange(ref r4, ref r12, low, high); Exchange(ref r5, ref r13, low, high); Exchange(ref r6, ref r14, low, high); Exchange(ref r7, ref r15, low, high);
-        (low, high) = ExchangeIndices(4);
-        Exchange(ref r0, ref r4, low, high); Exchange(ref r1, ref r5, low, high); Exchange(ref r2, ref r6, low, high); Exchange(ref r3, ref r7, low, high);
-        Exchange(ref r8, ref r12, low, high); Exchange(ref r9, ref r13, low, high); Exchange(ref r10, ref r14, low, high); Exchange(ref r11, ref r15, low, high);
-        (low, high) = ExchangeIndices(2);
-        Exchange(ref r0, ref r2, low, high); Exchange(ref r1, ref r3, low, high); Exchange(ref r4, ref r6, low, high); Exchange(ref r5, ref r7, low, high);
-        Exchange(ref r8, ref r10, low, high); Exchange(ref r9, ref r11, low, high); Exchange(ref r12, ref r14, low, high); Exchange(ref r13, ref r15, low, high);
-        (low, high) = ExchangeIndices(1);
-        Exchange(ref r0, ref r1, low, high); Exchange(ref r2, ref r3, low, high); Exchange(ref r4, ref r5, low, high); Exchange(ref r6, ref r7, low, high);
-        Exchange(ref r8, ref r9, low, high); Exchange(ref r10, ref r11, low, high); Exchange(ref r12, ref r13, low, high); Exchange(ref r14, ref r15, low, high);
-        r0.Store(target); r1.Store(target + Width); r2.Store(target + 2 * Width); r3.Store(target + 3 * Width);
-        r4.Store(target + 4 * Width); r5.Store(target + 5 * Width); r6.Store(target + 6 * Width); r7.Store(target + 7 * Width);
-        r8.Store(target + 8 * Width); r9.Store(target + 9 * Width); r10.Store(target + 10 * Width); r11.Store(target + 11 * Width);
-        r12.Store(target + 12 * Width); r13.Store(target + 13 * Width); r14.Store(target + 14 * Width); r15.Store(target + 15 * Width);
-    }
-
-    /// <summary>
-    /// The permutes' indices at scale b: the upper row keeps its lanes whose bit b is clear and takes the lower row's
-    /// b lanes before the others; the lower row takes the upper's b lanes after its cleared ones and keeps the rest.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<int> Low, Vector512<int> High) ExchangeIndices(int b)
-    {
-        var lane = Vector512<int>.Indices;
-        var kept = Vector512.Equals(lane & Vector512.Create(b), Vector512<int>.Zero);
-        return (Vector512.ConditionalSelect(kept, lane, lane + Vector512.Create(Width - b)),
-                Vector512.ConditionalSelect(kept, lane + Vector512.Create(b), lane + Vector512.Create(Width)));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Exchange(ref Vector512<float> upper, ref Vector512<float> lower, Vector512<int> low, Vector512<int> high)
-    {
-        var exchanged = Avx512F.PermuteVar16x32x2(upper, low, lower);
-        lower = Avx512F.PermuteVar16x32x2(upper, high, lower);
-        upper = exchanged;
     }
 
     private sealed class Function : autograd.SingleTensorFunction<Function>
