@@ -9,8 +9,9 @@ namespace NasRec.Runtime.Operators;
 /// The dot-product interaction's pairs: for each row of n tokens (<c>[B, n, 16]</c>), the dot products tₐ·t_b with
 /// a &gt; b, row after row of the strictly lower triangle (<c>[B, n(n-1)/2]</c>). libtorch takes them as a batched
 /// Gram product and a selection of its lower triangle, and their backward as three more operators (the selection's
-/// scatter into a zero Gram gradient and two batched products): batch 256 and 40 tokens, 0.17 ms forward and 0.63 ms
-/// backward at two threads. Here each is one pass per row, a token being one register (AVX-512). The forward
+/// scatter into a zero Gram gradient and two batched products): batch 256 and 40 tokens, 0.25 ms forward and 0.31 ms
+/// backward at two threads, against 0.10-0.15 and 0.09-0.12 here (docs/benchmarks.md). Here each is one pass per row,
+/// a token being one register (AVX-512). The forward
 /// transposes the row's tokens sixteen at a time, so that row a of the triangle is, per sixteen b, sixteen
 /// multiply-adds of tₐ's units broadcast. The backward is <c>dtₐ = Σ_{b&lt;a} dP(a,b)·t_b + Σ_{b&gt;a} dP(b,a)·t_b</c>,
 /// each pair gradient broadcast from L1. Same function as the composition to float rounding.
