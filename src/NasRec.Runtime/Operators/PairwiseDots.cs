@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
@@ -22,8 +21,7 @@ internal static unsafe class PairwiseDots
 
     /// <summary>Whether the fused passes serve tokens of this shape, type and device on this CPU.</summary>
     public static bool Serves(Tensor tokens) =>
-        Avx512F.IsSupported && tokens.device_type == TorchSharp.DeviceType.CPU
-        && tokens.dtype == ScalarType.Float32 && tokens.dim() == 3 && tokens.shape[^1] == Width;
+        SixteenBySixteen.Runs(tokens) && tokens.dim() == 3 && tokens.shape[^1] == Width;
 
     /// <summary>The pairs of tokens that <see cref="Serves"/>.</summary>
     public static Tensor Apply(Tensor tokens) =>

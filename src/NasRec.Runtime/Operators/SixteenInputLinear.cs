@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
@@ -21,8 +20,7 @@ internal static unsafe class SixteenInputLinear
 
     /// <summary>Whether the fused backward serves this input and weight (<c>[units, 16]</c>) on this CPU.</summary>
     public static bool Serves(Tensor input, Tensor weight) =>
-        Avx512F.IsSupported && input.device_type == TorchSharp.DeviceType.CPU && input.dtype == ScalarType.Float32
-        && input.shape[^1] == Width && weight.dim() == 2 && weight.shape[1] == Width && weight.shape[0] % Width == 0;
+        SixteenBySixteen.Runs(input) && input.shape[^1] == Width && weight.dim() == 2 && weight.shape[1] == Width && weight.shape[0] % Width == 0;
 
     public static Tensor Apply(Tensor input, Tensor weight, Tensor bias) =>
         is_grad_enabled() && (input.requires_grad || weight.requires_grad || bias.requires_grad)

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,8 +26,7 @@ internal static unsafe class SixteenWideEncoderTail
 
     /// <summary>Whether the fused pass serves residual sums of this shape, type and device on this CPU.</summary>
     public static bool Serves(Tensor residual) =>
-        Avx512F.IsSupported && residual.device_type == TorchSharp.DeviceType.CPU
-        && residual.dtype == ScalarType.Float32 && residual.shape[^1] == Width;
+        SixteenBySixteen.Runs(residual) && residual.shape[^1] == Width;
 
     /// <summary><c>norm2(u + FFN(u))</c> with <c>u = norm1(residual)</c>, for <c>[..., 16]</c> residual sums.</summary>
     public static Tensor Apply(Tensor residual, LayerNorm norm1, Linear feedForward1, Linear feedForward2, LayerNorm norm2)

@@ -1,18 +1,24 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tensors;
 
 /// <summary>
-/// Transposes of 16×16 float blocks in AVX-512 registers, for kernels that hold one unit of sixteen rows per register
-/// (the encoder's tail, the dot product's pairs). Callers check <see cref="Avx512F.IsSupported"/>.
+/// What the runtime's AVX-512 kernels over sixteen-float registers share (the encoder's tail, the attention's
+/// projections, the dot product's pairs): where they run, and transposes of 16×16 float blocks in registers, for
+/// kernels that hold one unit of sixteen rows per register.
 /// </summary>
 internal static unsafe class SixteenBySixteen
 {
     public const int Width = SixteenWideOuterProducts.Width;
 
     public const int BlockSize = Width * Width;
+
+    /// <summary>Whether such a kernel runs on <paramref name="tensor"/>: float32 on the CPU, on a CPU with AVX-512.</summary>
+    public static bool Runs(Tensor tensor) =>
+        Avx512F.IsSupported && tensor.device_type == TorchSharp.DeviceType.CPU && tensor.dtype == ScalarType.Float32;
 
     /// <summary>A block from <paramref name="count"/> rows of 16 floats (the rest zeros), transposed.</summary>
     public static void TransposeIn(float* rows, int count, float* block)
