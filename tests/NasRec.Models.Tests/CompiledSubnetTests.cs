@@ -57,6 +57,31 @@ public sealed class CompiledSubnetTests
 
     [Theory]
     [MemberData(nameof(ReleasedModel.Names), MemberType = typeof(ReleasedModel))]
+    public void InFloat32TheFusedKernelsEqualTheReferencesFormulationsWithinRounding(string name)
+    {
+        // The AVX-512 kernels (the encoder's tail, the attention's projections, the dot product's pairs) serve float32
+        // only, so the float64 comparison above runs libtorch's compositions on both sides.
+        using var scope = NewDisposeScope();
+        var model = ReleasedModel.Named(name);
+        using var ours = model.CreateCompiled(SmallTables);
+        using var reference = model.CreateCompiled(SmallTables);
+        reference.load_state_dict(ours.state_dict());
+        foreach (var module in reference.modules().OfType<IReferenceFormulation>()) module.ReferenceFormulation = true;
+        var (dense, ids) = model.Batch(32, SmallTables);
+
+        var (expected, expectedGradients) = OutputAndGradients(reference, dense, ids);
+        var (actual, actualGradients) = OutputAndGradients(ours, dense, ids);
+
+        Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-4 * Math.Max(1, expected.abs().max().item<float>())), $"max difference {(expected - actual).abs().max().item<float>()}");
+        foreach (var (parameter, gradient) in expectedGradients)
+        {
+            double difference = (gradient - actualGradients[parameter]).norm().item<float>(), size = gradient.norm().item<float>();
+            Assert.True(difference <= 1e-4 * Math.Max(size, 1e-6), $"{parameter}: the difference's norm {difference} of the gradient's {size}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ReleasedModel.Names), MemberType = typeof(ReleasedModel))]
     public void CompiledAndInterpretedSubnetsHaveTheSameParameterNamesAndShapes(string name)
     {
         var model = ReleasedModel.Named(name);

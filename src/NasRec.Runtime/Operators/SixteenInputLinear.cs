@@ -20,7 +20,8 @@ internal static unsafe class SixteenInputLinear
 
     /// <summary>Whether the fused backward serves this input and weight (<c>[units, 16]</c>) on this CPU.</summary>
     public static bool Serves(Tensor input, Tensor weight) =>
-        SixteenBySixteen.Runs(input) && input.shape[^1] == Width && weight.dim() == 2 && weight.shape[1] == Width && weight.shape[0] % Width == 0;
+        SixteenBySixteen.Runs(input) && input.shape[^1] == Width
+        && weight.dim() == 2 && weight.shape[1] == Width && weight.shape[0] % Width == 0;
 
     public static Tensor Apply(Tensor input, Tensor weight, Tensor bias) =>
         is_grad_enabled() && (input.requires_grad || weight.requires_grad || bias.requires_grad)
