@@ -33,49 +33,30 @@ public sealed class CompiledSubnetTests
     public void OurFormulationsEqualTheReferencesInTheOutputAndEveryGradient(string name)
     {
         using var scope = NewDisposeScope();
-        var model = ReleasedModel.Named(name);
         // In float64, where a sum in another order cannot flip a ReLU at zero and with it a whole gradient term.
-        using var ours = model.CreateCompiled(SmallTables).to(float64);
-        using var reference = model.CreateCompiled(SmallTables).to(float64);
-        reference.load_state_dict(ours.state_dict());
-        var switched = reference.modules().OfType<IReferenceFormulation>().ToList();
-        foreach (var module in switched) module.ReferenceFormulation = true;
-        var (dense, ids) = model.Batch(32, SmallTables);
-        dense = dense.to(float64);
+        var (expected, actual) = OursAndReferences(name, float64);
 
-        var (expected, expectedGradients) = OutputAndGradients(reference, dense, ids);
-        var (actual, actualGradients) = OutputAndGradients(ours, dense, ids);
-
-        Assert.NotEmpty(switched);
-        Assert.True(expected.allclose(actual, rtol: 0, atol: Tolerance(expected)), $"max difference {(expected - actual).abs().max().item<double>()} of {expected.abs().max().item<double>()}");
-        foreach (var (parameter, gradient) in expectedGradients)
+        Assert.True(expected.Output.allclose(actual.Output, rtol: 0, atol: Tolerance(expected.Output)), $"max difference {(expected.Output - actual.Output).abs().max().item<double>()} of {expected.Output.abs().max().item<double>()}");
+        foreach (var (parameter, gradient) in expected.Gradients)
         {
-            var other = actualGradients[parameter];
+            var other = actual.Gradients[parameter];
             Assert.True(gradient.allclose(other, rtol: 0, atol: Tolerance(gradient)), $"{parameter}: max difference {(gradient - other).abs().max().item<double>()} of {gradient.abs().max().item<double>()}");
         }
     }
 
     [Theory]
     [MemberData(nameof(ReleasedModel.Names), MemberType = typeof(ReleasedModel))]
-    public void InFloat32TheFusedKernelsEqualTheReferencesFormulationsWithinRounding(string name)
+    public void InFloat32OurKernelsEqualTheReferencesFormulationsWithinRounding(string name)
     {
-        // The AVX-512 kernels (the encoder's tail, the attention's projections, the dot product's pairs) serve float32
-        // only, so the float64 comparison above runs libtorch's compositions on both sides.
+        // Our AVX-512 kernels (the encoder's tail, the attention's projections) serve float32 only, so the float64
+        // comparison above runs libtorch's compositions on both sides.
         using var scope = NewDisposeScope();
-        var model = ReleasedModel.Named(name);
-        using var ours = model.CreateCompiled(SmallTables);
-        using var reference = model.CreateCompiled(SmallTables);
-        reference.load_state_dict(ours.state_dict());
-        foreach (var module in reference.modules().OfType<IReferenceFormulation>()) module.ReferenceFormulation = true;
-        var (dense, ids) = model.Batch(32, SmallTables);
+        var (expected, actual) = OursAndReferences(name, float32);
 
-        var (expected, expectedGradients) = OutputAndGradients(reference, dense, ids);
-        var (actual, actualGradients) = OutputAndGradients(ours, dense, ids);
-
-        Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-4 * Math.Max(1, expected.abs().max().item<float>())), $"max difference {(expected - actual).abs().max().item<float>()}");
-        foreach (var (parameter, gradient) in expectedGradients)
+        Assert.True(expected.Output.allclose(actual.Output, rtol: 0, atol: 1e-4 * Math.Max(1, expected.Output.abs().max().item<float>())), $"max difference {(expected.Output - actual.Output).abs().max().item<float>()}");
+        foreach (var (parameter, gradient) in expected.Gradients)
         {
-            double difference = (gradient - actualGradients[parameter]).norm().item<float>(), size = gradient.norm().item<float>();
+            double difference = (gradient - actual.Gradients[parameter]).norm().item<float>(), size = gradient.norm().item<float>();
             Assert.True(difference <= 1e-4 * Math.Max(size, 1e-6), $"{parameter}: the difference's norm {difference} of the gradient's {size}");
         }
     }
@@ -140,6 +121,24 @@ public sealed class CompiledSubnetTests
 
     /// <summary>1e-10 relative to the largest entry (float64 sums in another order), absolute below 1.</summary>
     private static double Tolerance(Tensor expected) => 1e-10 * Math.Max(1, expected.abs().max().item<double>());
+
+    /// <summary>
+    /// A released model's logits and gradients in <paramref name="dtype"/> through the reference formulations (every
+    /// <see cref="IReferenceFormulation"/> switched on) and through ours, from the same weights and batch.
+    /// </summary>
+    private static ((Tensor Output, Dictionary<string, Tensor> Gradients) Reference, (Tensor Output, Dictionary<string, Tensor> Gradients) Ours) OursAndReferences(string name, ScalarType dtype)
+    {
+        var model = ReleasedModel.Named(name);
+        using var ours = model.CreateCompiled(SmallTables).to(dtype);
+        using var reference = model.CreateCompiled(SmallTables).to(dtype);
+        reference.load_state_dict(ours.state_dict());
+        var switched = reference.modules().OfType<IReferenceFormulation>().ToList();
+        Assert.NotEmpty(switched);
+        foreach (var module in switched) module.ReferenceFormulation = true;
+        var (dense, ids) = model.Batch(32, SmallTables);
+        dense = dense.to(dtype);
+        return (OutputAndGradients(reference, dense, ids), OutputAndGradients(ours, dense, ids));
+    }
 
     /// <summary>The logits and the gradient of their sum, per parameter name.</summary>
     private static (Tensor Output, Dictionary<string, Tensor> Gradients) OutputAndGradients(nn.Module<Tensor, Tensor, Tensor> model, Tensor dense, Tensor ids)
