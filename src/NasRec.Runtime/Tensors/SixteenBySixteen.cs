@@ -47,7 +47,7 @@ internal static unsafe class SixteenBySixteen
     /// A 16×16 transpose (in place when the two are one), in registers: at each scale b = 8, 4, 2, 1, rows i and
     /// i + b exchange their off-diagonal b-wide blocks, one two-source permute per row.
     /// </summary>
-    public static void Transpose(float* source, float* target)
+    private static void Transpose(float* source, float* target)
     {
         Vector512<float> r0 = Vector512.Load(source), r1 = Vector512.Load(source + Width), r2 = Vector512.Load(source + 2 * Width),
             r3 = Vector512.Load(source + 3 * Width), r4 = Vector512.Load(source + 4 * Width), r5 = Vector512.Load(source + 5 * Width),
