@@ -103,5 +103,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("holds dataset 'TinyCriteo' (13 dense, 26 sparse features); the model reads 'Avazu'", error);
     }
 
+    [Fact]
+    public void AGivenWarmupIsTheRunsAndANegativeOneIsOneLineAndExitOne()
+    {
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("warmup"), "--batch", "16", "--steps", "4", "--lr-warmup", "3", "--json", "--quiet");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var settings = JsonNode.Parse(File.ReadAllText(workspace.File(Path.Combine("warmup", "settings.json"))))!;
+        Assert.Equal(3, (long)settings["Settings"]!["WarmupSteps"]!);
+
+        var (exitCode, _, error) = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("negative"), "--lr-warmup", "-1");
+        Assert.Equal(1, exitCode);
+        Assert.Equal("error: --lr-warmup must be at least 0", error.Trim());
+    }
+
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 }

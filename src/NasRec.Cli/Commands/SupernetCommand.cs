@@ -49,6 +49,7 @@ internal static class SupernetCommand
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
         var initialAccumulator = TrainingOptions.InitialAccumulator();
+        var lrWarmup = TrainingOptions.LearningRateWarmup();
         var spaces = SpacesFolder.CreateOption();
 
         var train = new Command("train",
@@ -59,7 +60,7 @@ internal static class SupernetCommand
             "Ctrl+C saves last.ckpt and stops.")
         {
             space, dataset, data, output, resume, strategy, connections, warmup, lr, batch, epochs, steps, seed, compute, evalEvery,
-            checkpointEvery, fixedArchitectures, fixedRows, initialAccumulator, json, quiet, spaces,
+            checkpointEvery, fixedArchitectures, fixedRows, initialAccumulator, lrWarmup, json, quiet, spaces,
         };
         deviceOptions.AddTo(train);
         train.SetAction(CommandAction.Of((r, stdout, stderr) =>
@@ -102,7 +103,8 @@ internal static class SupernetCommand
                 CheckpointEvery: r.GetValue(checkpointEvery),
                 Seed: r.GetValue(seed),
                 KeepBest: false,
-                InitialAccumulator: r.GetValue(initialAccumulator));
+                InitialAccumulator: r.GetValue(initialAccumulator),
+                WarmupSteps: TrainingOptions.Warmup(r, lrWarmup));
             if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch-size and --epochs must be at least 1");
             if (settings.Steps < 1) throw new CommandException("--steps must be at least 1");
             if (source.Sampling.WarmupSteps < 0) throw new CommandException("--warmup-steps must be at least 0");

@@ -50,6 +50,7 @@ internal static class TrainCommand
         var json = TrainingOptions.Json();
         var quiet = TrainingOptions.Quiet();
         var initialAccumulator = TrainingOptions.InitialAccumulator();
+        var lrWarmup = TrainingOptions.LearningRateWarmup();
         var spaces = SpacesFolder.CreateOption();
 
         var command = new Command("train",
@@ -58,7 +59,7 @@ internal static class TrainCommand
             "TensorBoard events, last.ckpt (resumable), best.ckpt and summary.json. Ctrl+C saves last.ckpt and stops.")
         {
             arch, baseline, data, output, resume, recipe, batch, lr, schedule, steps, epochs, evalEvery, patience, checkpointEvery, shuffle, tables, wd, seed,
-            initialAccumulator, json, quiet, spaces,
+            initialAccumulator, lrWarmup, json, quiet, spaces,
         };
         deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
@@ -90,7 +91,8 @@ internal static class TrainCommand
                 Shuffle: !reference && r.GetValue(shuffle),
                 Seed: r.GetValue(seed),
                 WeightDecay: r.GetValue(wd),
-                InitialAccumulator: r.GetValue(initialAccumulator));
+                InitialAccumulator: r.GetValue(initialAccumulator),
+                WarmupSteps: TrainingOptions.Warmup(r, lrWarmup));
             if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch and --epochs must be at least 1");
             var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);

@@ -25,6 +25,17 @@ internal static class TrainingOptions
         Description = "Adagrad's starting accumulator (the reference: 0, which moves every weight by about ±lr on its first steps; 0.1 as TensorFlow steadies short runs)",
     };
 
+    public static Option<long?> LearningRateWarmup() => new("--lr-warmup")
+    {
+        HelpName = "steps",
+        Description = "Steps of the learning rate's linear warm-up (default: a tenth of the run, and in our recipe at least 1,000 steps " +
+            "or half the run, whichever is shorter, so that Adagrad's accumulators fill before the peak)",
+    };
+
+    /// <summary>The <see cref="LearningRateWarmup"/> given, checked.</summary>
+    public static long? Warmup(ParseResult result, Option<long?> option) =>
+        result.GetValue(option) is not (null or >= 0) ? throw new CommandException("--lr-warmup must be at least 0") : result.GetValue(option);
+
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
 
     /// <summary>Opens a store, checking it holds the features of <paramref name="dataset"/>, which the model reads.</summary>

@@ -3,10 +3,10 @@ namespace NasRec.Runtime.Optim;
 /// <summary>The reference's <c>--lr_schedule</c> choices (spec §5.1).</summary>
 public enum ScheduleKind
 {
-    /// <summary>Linear warm-up from 1e-8 over the first tenth of the steps, then a cosine down to 1e-8.</summary>
+    /// <summary>Linear warm-up from 1e-8 (over the first tenth of the steps in the reference), then a cosine down to 1e-8.</summary>
     Cosine,
 
-    /// <summary>Linear warm-up over the first tenth of the steps (the first step uses max/W), then constant.</summary>
+    /// <summary>Linear warm-up (the first step uses max/W), then constant.</summary>
     Constant,
 
     /// <summary>The maximum rate from the first step.</summary>
@@ -14,14 +14,31 @@ public enum ScheduleKind
 }
 
 /// <summary>
-/// The learning rate at each optimizer step t = 0, 1, … of a run of <paramref name="TotalSteps"/> steps (spec §5.1):
-/// warm-up W = T / 10 (integer division), minimum 1e-8. Stepped once per batch, partial batches included.
+/// The learning rate at each optimizer step t = 0, 1, … of a run of <paramref name="TotalSteps"/> steps (spec §5.1),
+/// with a linear warm-up over <paramref name="WarmupSteps"/> (W), minimum 1e-8. Stepped once per batch, partial batches
+/// included.
 /// </summary>
-public sealed record LearningRateSchedule(ScheduleKind Kind, double MaxRate, long TotalSteps)
+public sealed record LearningRateSchedule(ScheduleKind Kind, double MaxRate, long TotalSteps, long WarmupSteps)
 {
     public const double MinRate = 1e-8;
 
-    public long WarmupSteps => TotalSteps / 10;
+    /// <summary>Runs shorter than this many steps warm up over at least half of it (<see cref="SteadyWarmup"/>).</summary>
+    public const long SteadyWarmupSteps = 1_000;
+
+    /// <summary>The reference's schedule: W = T / 10 (integer division).</summary>
+    public LearningRateSchedule(ScheduleKind kind, double maxRate, long totalSteps) : this(kind, maxRate, totalSteps, ReferenceWarmup(totalSteps))
+    {
+    }
+
+    public static long ReferenceWarmup(long totalSteps) => totalSteps / 10;
+
+    /// <summary>
+    /// Our recipe's warm-up: a tenth of the run, as the reference, but at least 1,000 steps or half the run, whichever
+    /// is shorter. Adagrad's step is the rate over the root of the squared gradients gathered so far, so a short run
+    /// peaking after a tenth (62 steps for one epoch over 160,000 rows) takes far larger steps than the reference's runs,
+    /// which gathered 16,000 steps first (docs/benchmarks.md, "A steadier start").
+    /// </summary>
+    public static long SteadyWarmup(long totalSteps) => Math.Max(totalSteps / 10, Math.Min(totalSteps / 2, SteadyWarmupSteps));
 
     public double At(long step)
     {

@@ -42,7 +42,7 @@ public sealed class Trainer : IDisposable
         step = new TrainingStep(model, device, new StepSettings(settings.WeightDecay, settings.ClipNorm, settings.InitialAccumulator));
         TotalSteps = settings.Steps ?? settings.Epochs * data.BatchesPerEpoch;
         if (TotalSteps <= 0) throw new ArgumentException("The run has no training batches.", nameof(data));
-        schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate, TotalSteps);
+        schedule = settings.ScheduleFor(TotalSteps);
     }
 
     public long TotalSteps { get; }

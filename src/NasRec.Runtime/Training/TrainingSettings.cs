@@ -16,6 +16,8 @@ namespace NasRec.Runtime.Training;
 /// what the run yields): validations trace the curve, and last.ckpt is tested.</param>
 /// <param name="InitialAccumulator">Adagrad's starting accumulator <c>G</c>. The reference's 0 makes every weight's first
 /// steps about ±lr whatever its gradient, which a run of thousands of warm-up steps absorbs and a short one does not.</param>
+/// <param name="WarmupSteps">The schedule's linear warm-up; null: the recipe's (the reference: a tenth of the run; ours:
+/// <see cref="LearningRateSchedule.SteadyWarmup"/>).</param>
 public sealed record TrainingSettings(
     int BatchSize,
     double LearningRate,
@@ -32,7 +34,13 @@ public sealed record TrainingSettings(
     double ClipNorm = 5.0,
     int LogEvery = 100,
     bool KeepBest = true,
-    double InitialAccumulator = 0);
+    double InitialAccumulator = 0,
+    long? WarmupSteps = null)
+{
+    /// <summary>The learning rate at each step of a run of <paramref name="totalSteps"/>.</summary>
+    public LearningRateSchedule ScheduleFor(long totalSteps) => new(Schedule, LearningRate, totalSteps,
+        WarmupSteps ?? (ReferenceRecipe ? LearningRateSchedule.ReferenceWarmup(totalSteps) : LearningRateSchedule.SteadyWarmup(totalSteps)));
+}
 
 /// <summary>How far a run got: the next step, where in the data it is, and the best validation so far.</summary>
 /// <param name="Step">Steps done (partial batches included, as the reference counts them).</param>

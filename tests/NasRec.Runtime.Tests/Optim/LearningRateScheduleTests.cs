@@ -1,4 +1,5 @@
 using NasRec.Runtime.Optim;
+using NasRec.Runtime.Training;
 
 namespace NasRec.Runtime.Tests.Optim;
 
@@ -48,5 +49,36 @@ public sealed class LearningRateScheduleTests
     {
         var schedule = new LearningRateSchedule(ScheduleKind.ConstantNoWarmup, 0.1, 50);
         Assert.All(new long[] { 0, 1, 49 }, t => Assert.Equal(0.1, schedule.At(t)));
+    }
+
+    [Fact]
+    public void CosineWithAGivenWarmupPeaksAtItsEndThenDecaysOverTheRest()
+    {
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine, 1.0, 100, WarmupSteps: 50);
+        Assert.Equal(1e-8 + (1 - 1e-8) * 0.5, schedule.At(25), 15);
+        Assert.Equal(1.0, schedule.At(50), 15);
+        Assert.Equal(1e-8 + (1 - 1e-8) * 0.5, schedule.At(75), 12);
+    }
+
+    [Fact]
+    public void OurWarmupIsATenthOfALongRunButAtLeastAThousandStepsOrHalfOfAShortOne()
+    {
+        Assert.Equal(16_115, LearningRateSchedule.SteadyWarmup(161_158));
+        Assert.Equal(1_000, LearningRateSchedule.SteadyWarmup(10_000));
+        Assert.Equal(1_000, LearningRateSchedule.SteadyWarmup(5_000));
+        Assert.Equal(312, LearningRateSchedule.SteadyWarmup(625));
+        Assert.Equal(0, LearningRateSchedule.SteadyWarmup(1));
+    }
+
+    [Fact]
+    public void TheReferenceRecipeWarmsUpOverATenthAndOursSteadilyUnlessAWarmupIsGiven()
+    {
+        var ours = new TrainingSettings(BatchSize: 256, LearningRate: 0.16);
+        var reference = ours with { ReferenceRecipe = true };
+        Assert.Equal(312, ours.ScheduleFor(625).WarmupSteps);
+        Assert.Equal(62, reference.ScheduleFor(625).WarmupSteps);
+        Assert.Equal(40, (ours with { WarmupSteps = 40 }).ScheduleFor(625).WarmupSteps);
+        Assert.Equal(40, (reference with { WarmupSteps = 40 }).ScheduleFor(625).WarmupSteps);
+        Assert.Equal(new LearningRateSchedule(ScheduleKind.Cosine, 0.16, 625), reference.ScheduleFor(625));
     }
 }

@@ -133,6 +133,20 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Path.Combine(folder, "partial", "last.ckpt"), result.Checkpoint);
     }
 
+    [Fact]
+    public void EveryStepTrainsAtTheRateOfTheRecipesSchedule()
+    {
+        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.2, LogEvery: 1);
+        Train(Path.Combine(folder, "rates"), settings, Data(batches: 11));
+
+        var schedule = settings.ScheduleFor(11);
+        Assert.Equal(5, schedule.WarmupSteps);
+        var rates = File.ReadLines(Path.Combine(folder, "rates", "metrics.jsonl")).Select(line => JsonNode.Parse(line)!)
+            .Where(n => (string)n["split"]! == "train").Select(n => ((long)n["step"]!, (double)n["lr"]!)).ToList();
+        Assert.Equal(10, rates.Count);
+        Assert.All(rates, r => Assert.Equal(schedule.At(r.Item1 - 1), r.Item2, 12));
+    }
+
     private static List<string> Evaluations(string run) => File.ReadLines(Path.Combine(run, "metrics.jsonl"))
         .Where(line => !line.Contains("\"train\"")).ToList();
 
