@@ -28,8 +28,7 @@ internal static class TrainingOptions
     public static Option<long?> LearningRateWarmup() => new("--lr-warmup")
     {
         HelpName = "steps",
-        Description = "Steps of the learning rate's linear warm-up (default: a tenth of the run, and in our recipe at least 1,000 steps " +
-            "or half the run, whichever is shorter, so that Adagrad's accumulators fill before the peak)",
+        Description = "Steps of the learning rate's linear warm-up (default: a tenth of the run, as the reference)",
     };
 
     /// <summary>The <see cref="LearningRateWarmup"/> given, checked.</summary>

@@ -48,12 +48,9 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
     public static long TokenCount(long width) => (long)Math.Round(Math.Sqrt(2.0 * width), MidpointRounding.ToEven);
 
     /// <summary>The number of interactions k(k+1)/2 among the k sparse tokens and the dense token.</summary>
-    public static long PairCount(long tokens) => PairwiseDots.PairCount(tokens + 1);
+    public static long PairCount(long tokens) => tokens * (tokens + 1) / 2;
 
-    /// <summary>
-    /// Projects the tokens through their transpose, as the reference does, instead of one batched product, and takes the
-    /// pairs through libtorch's composition (<see cref="PairwiseDots"/>).
-    /// </summary>
+    /// <summary>Projects the tokens through their transpose, as the reference does, instead of one batched product.</summary>
     public bool ReferenceFormulation { get; set; }
 
     public override Tensor forward(Tensor denseIn, Tensor sparseIn)
@@ -79,9 +76,8 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
     {
         if (dense_norm is not null) dense = dense_norm.call(dense);
         var tokens = cat([dense.unsqueeze(1), sparse], dim: 1);
-        var pairs = !ReferenceFormulation && PairwiseDots.Serves(tokens)
-            ? PairwiseDots.Apply(tokens)
-            : PairwiseDots.Select(tokens, pairPositions.On(tokens.device));
+        var gram = bmm(tokens, tokens.transpose(1, 2));
+        var pairs = gram.flatten(1).index_select(1, pairPositions.On(gram.device));
         return LayerNorms.ApplyOver(output_norm, ZeroPadded.Whole(pairs).Linear(output, units), units);
     }
 

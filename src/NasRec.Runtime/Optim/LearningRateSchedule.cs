@@ -3,7 +3,7 @@ namespace NasRec.Runtime.Optim;
 /// <summary>The reference's <c>--lr_schedule</c> choices (spec §5.1).</summary>
 public enum ScheduleKind
 {
-    /// <summary>Linear warm-up from 1e-8 (over the first tenth of the steps in the reference), then a cosine down to 1e-8.</summary>
+    /// <summary>Linear warm-up from 1e-8 (over a tenth of the steps unless told), then a cosine down to 1e-8.</summary>
     Cosine,
 
     /// <summary>Linear warm-up (the first step uses max/W), then constant.</summary>
@@ -22,23 +22,12 @@ public sealed record LearningRateSchedule(ScheduleKind Kind, double MaxRate, lon
 {
     public const double MinRate = 1e-8;
 
-    /// <summary>Runs shorter than this many steps warm up over at least half of it (<see cref="SteadyWarmup"/>).</summary>
-    public const long SteadyWarmupSteps = 1_000;
-
     /// <summary>The reference's schedule: W = T / 10 (integer division).</summary>
     public LearningRateSchedule(ScheduleKind kind, double maxRate, long totalSteps) : this(kind, maxRate, totalSteps, ReferenceWarmup(totalSteps))
     {
     }
 
     public static long ReferenceWarmup(long totalSteps) => totalSteps / 10;
-
-    /// <summary>
-    /// Our recipe's warm-up: a tenth of the run, as the reference, but at least 1,000 steps or half the run, whichever
-    /// is shorter. Adagrad's step is the rate over the root of the squared gradients gathered so far, so a short run
-    /// peaking after a tenth (62 steps for one epoch over 160,000 rows) takes far larger steps than the reference's runs,
-    /// which gathered 16,000 steps first (docs/benchmarks.md, "A steadier start").
-    /// </summary>
-    public static long SteadyWarmup(long totalSteps) => Math.Max(totalSteps / 10, Math.Min(totalSteps / 2, SteadyWarmupSteps));
 
     public double At(long step)
     {

@@ -7,8 +7,8 @@ namespace NasRec.Runtime.Tensors;
 
 /// <summary>
 /// What the runtime's AVX-512 kernels over sixteen-float registers share (the encoder's tail, the attention's
-/// projections, the dot product's pairs): where they run, and transposes of 16×16 float blocks in registers, for
-/// kernels that hold one unit of sixteen rows per register.
+/// projections): where they run, and transposes of 16×16 float blocks in registers, for kernels that hold one unit
+/// of sixteen rows per register.
 /// </summary>
 internal static unsafe class SixteenBySixteen
 {

@@ -16,8 +16,7 @@ namespace NasRec.Runtime.Training;
 /// what the run yields): validations trace the curve, and last.ckpt is tested.</param>
 /// <param name="InitialAccumulator">Adagrad's starting accumulator <c>G</c>. The reference's 0 makes every weight's first
 /// steps about ±lr whatever its gradient, which a run of thousands of warm-up steps absorbs and a short one does not.</param>
-/// <param name="WarmupSteps">The schedule's linear warm-up; null: the recipe's (the reference: a tenth of the run; ours:
-/// <see cref="LearningRateSchedule.SteadyWarmup"/>).</param>
+/// <param name="WarmupSteps">The schedule's linear warm-up; null: the reference's tenth of the run.</param>
 public sealed record TrainingSettings(
     int BatchSize,
     double LearningRate,
@@ -38,8 +37,8 @@ public sealed record TrainingSettings(
     long? WarmupSteps = null)
 {
     /// <summary>The learning rate at each step of a run of <paramref name="totalSteps"/>.</summary>
-    public LearningRateSchedule ScheduleFor(long totalSteps) => new(Schedule, LearningRate, totalSteps,
-        WarmupSteps ?? (ReferenceRecipe ? LearningRateSchedule.ReferenceWarmup(totalSteps) : LearningRateSchedule.SteadyWarmup(totalSteps)));
+    public LearningRateSchedule ScheduleFor(long totalSteps) =>
+        new(Schedule, LearningRate, totalSteps, WarmupSteps ?? LearningRateSchedule.ReferenceWarmup(totalSteps));
 }
 
 /// <summary>How far a run got: the next step, where in the data it is, and the best validation so far.</summary>

@@ -61,24 +61,14 @@ public sealed class LearningRateScheduleTests
     }
 
     [Fact]
-    public void OurWarmupIsATenthOfALongRunButAtLeastAThousandStepsOrHalfOfAShortOne()
-    {
-        Assert.Equal(16_115, LearningRateSchedule.SteadyWarmup(161_158));
-        Assert.Equal(1_000, LearningRateSchedule.SteadyWarmup(10_000));
-        Assert.Equal(1_000, LearningRateSchedule.SteadyWarmup(5_000));
-        Assert.Equal(312, LearningRateSchedule.SteadyWarmup(625));
-        Assert.Equal(0, LearningRateSchedule.SteadyWarmup(1));
-    }
-
-    [Fact]
-    public void TheReferenceRecipeWarmsUpOverATenthAndOursSteadilyUnlessAWarmupIsGiven()
+    public void BothRecipesWarmUpOverATenthUnlessAWarmupIsGiven()
     {
         var ours = new TrainingSettings(BatchSize: 256, LearningRate: 0.16);
         var reference = ours with { ReferenceRecipe = true };
-        Assert.Equal(312, ours.ScheduleFor(625).WarmupSteps);
-        Assert.Equal(62, reference.ScheduleFor(625).WarmupSteps);
-        Assert.Equal(40, (ours with { WarmupSteps = 40 }).ScheduleFor(625).WarmupSteps);
-        Assert.Equal(40, (reference with { WarmupSteps = 40 }).ScheduleFor(625).WarmupSteps);
+        Assert.Equal(new LearningRateSchedule(ScheduleKind.Cosine, 0.16, 625), ours.ScheduleFor(625));
         Assert.Equal(new LearningRateSchedule(ScheduleKind.Cosine, 0.16, 625), reference.ScheduleFor(625));
+        Assert.Equal(62, ours.ScheduleFor(625).WarmupSteps);
+        Assert.Equal(312, (ours with { WarmupSteps = 312 }).ScheduleFor(625).WarmupSteps);
+        Assert.Equal(40, (reference with { WarmupSteps = 40 }).ScheduleFor(625).WarmupSteps);
     }
 }

@@ -134,9 +134,9 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void EveryStepTrainsAtTheRateOfTheRecipesSchedule()
+    public void EveryStepTrainsAtTheRateOfTheSettingsSchedule()
     {
-        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.2, LogEvery: 1);
+        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.2, LogEvery: 1, WarmupSteps: 5);
         Train(Path.Combine(folder, "rates"), settings, Data(batches: 11));
 
         var schedule = settings.ScheduleFor(11);
