@@ -22,7 +22,7 @@ internal static class TrainingOptions
     public static Option<double> InitialAccumulator() => new("--initial-accumulator")
     {
         HelpName = "G0",
-        Description = "Adagrad's starting accumulator (the reference: 0, which moves every weight by about ±lr on its first steps; 0.1 as TensorFlow steadies short runs)",
+        Description = "Adagrad's starting accumulator (the reference: 0, which moves every weight by about ±lr on its first steps; 0.1 as TensorFlow, which can steady a short run or slow it)",
     };
 
     public static Option<long?> LearningRateWarmup() => new("--lr-warmup")
