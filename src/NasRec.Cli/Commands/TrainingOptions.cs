@@ -32,8 +32,11 @@ internal static class TrainingOptions
     };
 
     /// <summary>The <see cref="LearningRateWarmup"/> given, checked.</summary>
-    public static long? Warmup(ParseResult result, Option<long?> option) =>
-        result.GetValue(option) is not (null or >= 0) ? throw new CommandException("--lr-warmup must be at least 0") : result.GetValue(option);
+    public static long? Warmup(ParseResult result, Option<long?> option)
+    {
+        var steps = result.GetValue(option);
+        return steps < 0 ? throw new CommandException("--lr-warmup must be at least 0") : steps;
+    }
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
 
