@@ -6,6 +6,7 @@ using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static System.FormattableString;
 using static TorchSharp.torch;
 
@@ -214,11 +215,12 @@ internal static class BenchCommand
     internal static Batch[] Batches(IEnumerable<long> tableSizes, int denseFeatures, long? cap, int size)
     {
         var generator = new Generator(7);
+        using var positiveRate = 0.25.ToScalar();
         return Enumerable.Range(0, 8).Select(_ =>
         {
             var ids = stack(tableSizes.Select(rows => randint(Math.Min(rows, cap ?? rows), new long[] { size }, generator: generator)).ToArray(), 1);
             var dense = rand(new long[] { size, denseFeatures }, generator: generator);
-            var label = rand(new long[] { size, 1 }, generator: generator).lt(0.25).to(float32);
+            var label = rand(new long[] { size, 1 }, generator: generator).lt(positiveRate).to(float32);
             return new Batch(dense, ids, label);
         }).ToArray();
     }

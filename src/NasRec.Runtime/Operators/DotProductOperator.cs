@@ -1,4 +1,5 @@
 using NasRec.Runtime.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -93,6 +94,7 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
         using var scope = NewDisposeScope();
         var size = tokens + 1;
         var rowsAndColumns = tril_indices(size, size, -1, device: device);
-        return (rowsAndColumns[0] * size + rowsAndColumns[1]).MoveToOuterDisposeScope();
+        using var rowLength = size.ToScalar();
+        return (rowsAndColumns[0].mul(rowLength) + rowsAndColumns[1]).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ public sealed class FactorizationMachine : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sparse)
     {
         using var scope = NewDisposeScope();
-        var result = sparse.sum(1).square() - sparse.square().sum(1);
+        var result = sparse.sum(1).pow(Scalars.Two) - sparse.pow(Scalars.Two).sum(1);
         if (projection is not null) result = projection.call(result);
         if (norm is not null) result = norm.call(result);
         return result.MoveToOuterDisposeScope();
@@ -41,7 +42,7 @@ public sealed class FactorizationMachine : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor transposedTokens, long units)
     {
         using var scope = NewDisposeScope();
-        var interactions = transposedTokens.sum(-1).square() - transposedTokens.square().sum(-1);
+        var interactions = transposedTokens.sum(-1).pow(Scalars.Two) - transposedTokens.pow(Scalars.Two).sum(-1);
         var result = projection is null ? interactions.narrow(-1, 0, units) : ZeroPadded.Whole(interactions).Linear(projection, units);
         return LayerNorms.ApplyOver(norm, result, units).MoveToOuterDisposeScope();
     }

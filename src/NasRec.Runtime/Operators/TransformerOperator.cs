@@ -1,4 +1,5 @@
 using NasRec.Runtime.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -80,7 +81,8 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
     private static LayerNorm CreateEncoderNorm(long embeddingDim)
     {
         var norm = LayerNorms.Create(embeddingDim);
-        using (no_grad()) norm.weight!.fill_(NormWeightInit);
+        using var init = NormWeightInit.ToScalar();
+        using (no_grad()) norm.weight!.fill_(init);
         return norm;
     }
 }

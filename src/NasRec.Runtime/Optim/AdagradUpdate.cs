@@ -1,4 +1,5 @@
 using NasRec.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Optim;
@@ -26,10 +27,13 @@ internal static unsafe class AdagradUpdate
     {
         if (!FitsKernel(weight, accumulator, gradient))
         {
-            if (gradientScale != 1) gradient.mul_(gradientScale);
-            accumulator.addcmul_(gradient, gradient, 1);
-            using var denominator = accumulator.sqrt().add_(epsilon);
-            weight.addcdiv_(gradient, denominator, -learningRate);
+            using var scale = gradientScale.ToScalar();
+            using var eps = epsilon.ToScalar();
+            using var minusRate = (-learningRate).ToScalar();
+            if (gradientScale != 1) gradient.mul_(scale);
+            accumulator.addcmul_(gradient, gradient, Scalars.One);
+            using var denominator = accumulator.sqrt().add_(eps);
+            weight.addcdiv_(gradient, denominator, minusRate);
             return;
         }
         var block = new Block(weight, accumulator, gradient, gradientScale, (float)-learningRate, (float)epsilon);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,7 +29,8 @@ internal sealed class FlatParameters : IDisposable
         long total = parameters.Sum(p => p.Parameter.numel());
         values = empty(total, first.dtype, first.device).DetachFromDisposeScope();
         gradients = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
-        accumulators = full(total, initialAccumulator, first.dtype, first.device).DetachFromDisposeScope();
+        using var initial = initialAccumulator.ToScalar();
+        accumulators = full(total, initial, first.dtype, first.device).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long offset = 0;

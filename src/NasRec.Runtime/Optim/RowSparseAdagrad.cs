@@ -1,5 +1,6 @@
 using NasRec.Runtime.Subnets;
 using NasRec.Runtime.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -37,13 +38,14 @@ public sealed class RowSparseAdagrad : IDisposable
     public RowSparseAdagrad(nn.Module model, double initialAccumulator = 0)
     {
         this.model = model;
+        using var initial = initialAccumulator.ToScalar();
         var tableHandles = new HashSet<IntPtr>();
         foreach (var (name, module) in model.named_modules())
         {
             if (module is not SparseEmbedding embedding) continue;
             embedding.RowSparseGradients = true;
             tableHandles.Add(embedding.Weight.Handle);
-            tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, full_like(embedding.Weight, initialAccumulator).DetachFromDisposeScope()));
+            tables.Add(new TableSlot(Prefixed(name, "weight"), embedding, full_like(embedding.Weight, initial).DetachFromDisposeScope()));
         }
         foreach (var module in model.modules().Prepend(model))
         {
@@ -53,7 +55,7 @@ public sealed class RowSparseAdagrad : IDisposable
         }
         var trained = model.named_parameters().Where(p => p.parameter.requires_grad && !tableHandles.Contains(p.parameter.Handle)).ToList();
         if (slicings.Count == 0 && trained.Count > 0) flat = new FlatParameters(trained, initialAccumulator);
-        else dense.AddRange(trained.Select(p => new DenseSlot(p.name, p.parameter, full_like(p.parameter, initialAccumulator).DetachFromDisposeScope())));
+        else dense.AddRange(trained.Select(p => new DenseSlot(p.name, p.parameter, full_like(p.parameter, initial).DetachFromDisposeScope())));
         accumulators = dense.ToDictionary(slot => slot.Parameter.Handle, slot => slot.Accumulator);
         matrices = trained.Select(p => p.parameter).Where(p => p.dim() > 1).ToList();
     }
@@ -65,8 +67,8 @@ public sealed class RowSparseAdagrad : IDisposable
     /// <summary><c>Σ ‖W‖²</c> over the weights an L2 penalty covers: matrices and the embedding rows this batch read.</summary>
     public Tensor SquaredWeights()
     {
-        var terms = matrices.Select(matrix => matrix.square().sum())
-            .Concat(tables.Select(slot => Touched(slot).Rows.square().sum()));
+        var terms = matrices.Select(matrix => matrix.pow(Scalars.Two).sum())
+            .Concat(tables.Select(slot => Touched(slot).Rows.pow(Scalars.Two).sum()));
         return stack(terms.ToArray()).sum();
     }
 
@@ -117,7 +119,10 @@ public sealed class RowSparseAdagrad : IDisposable
         // (the same norm, in one operation instead of one per parameter).
         var gradients = (flat is null ? [] : new[] { flat.Gradients }).Concat(SeparateGradients());
         var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
-        return (maxNorm / (norm + ClipEpsilon)).clamp_max(1.0).item<float>();
+        using var epsilon = ClipEpsilon.ToScalar();
+        using var bound = maxNorm.ToScalar();
+        // bound / (norm + eps) as TorchSharp's and PyTorch's operators compute a number over a tensor: a reciprocal, then a product.
+        return norm.add(epsilon).reciprocal().mul(bound).clamp_max(Scalars.One).item<float>();
     }
 
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tensors;
@@ -27,7 +28,7 @@ public static class ConstantCache
         {
             using var scope = NewDisposeScope();
             var mask = zeros(shape, dtype, device);
-            mask.narrow(0, 0, kept).fill_(1);
+            mask.narrow(0, 0, kept).fill_(Scalars.One);
             return mask.MoveToOuterDisposeScope();
         });
     }
@@ -42,7 +43,8 @@ public static class ConstantCache
         {
             using var scope = NewDisposeScope();
             var logits = zeros([1, keys], dtype, device);
-            logits[0, keys - 1] = Math.Log(count);
+            using var logCount = Math.Log(count).ToScalar();
+            logits[0, keys - 1].fill_(logCount);
             return logits.MoveToOuterDisposeScope();
         });
 

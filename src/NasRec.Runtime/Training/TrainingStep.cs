@@ -1,6 +1,7 @@
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Optim;
 using NasRec.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Training;
@@ -35,7 +36,11 @@ public sealed class TrainingStep : IDisposable
         using var scope = NewDisposeScope();
         var logits = model.call(batch.Dense.to(device), batch.Sparse.to(device));
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, batch.Label.to(device));
-        if (settings.WeightDecay != 0) loss = loss + settings.WeightDecay * Optimizer.SquaredWeights();
+        if (settings.WeightDecay != 0)
+        {
+            using var decay = settings.WeightDecay.ToScalar();
+            loss = loss + Optimizer.SquaredWeights().mul(decay);
+        }
         float value = loss.item<float>();
         if (float.IsFinite(value))
         {
