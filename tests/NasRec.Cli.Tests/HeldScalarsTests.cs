@@ -9,36 +9,75 @@ namespace NasRec.Cli.Tests;
 
 /// <summary>
 /// TorchSharp turns a number passed to a tensor operation into a native object that nothing holds during the call, so
-/// the finalizer can free it while libtorch reads it (<see cref="Scalars"/>). This reads the compiled code of every
-/// shipped assembly that computes with tensors for the calls that do that.
+/// the finalizer can free it while libtorch reads it (<see cref="Scalars"/>). This reads TorchSharp's compiled code for
+/// the methods that do that, directly or through another, and the shipped assemblies for calls to them.
 /// </summary>
 public sealed class HeldScalarsTests
 {
+    private static readonly Lazy<HashSet<string>> Unheld = new(() => UnheldConversions(typeof(TorchSharp.Scalar).Assembly.Location));
+
     [Fact]
     public void NoShippedCodeHandsLibtorchANumberThatNothingHoldsDuringTheCall()
     {
         var assemblies = new[] { typeof(Scalars).Assembly, typeof(CriteoNasRecNetFull).Assembly, typeof(Program).Assembly };
 
-        var calls = assemblies.SelectMany(assembly => UnheldNumberCalls(assembly.Location)).ToList();
+        var calls = assemblies.SelectMany(assembly => CallsOfUnheldConversions(assembly.Location)).ToList();
 
         Assert.True(calls.Count == 0, "Calls that convert a number for libtorch without holding it:\n" + string.Join('\n', calls));
     }
 
     [Fact]
-    public void TheCheckFindsAnImplicitNumberAndASquare()
+    public void TheCheckFindsAnImplicitNumberASquareAScaleAndASum()
     {
-        var calls = UnheldNumberCalls(typeof(HeldScalarsTests).Assembly.Location).ToList();
+        var calls = CallsOfUnheldConversions(typeof(HeldScalarsTests).Assembly.Location).ToList();
 
-        Assert.Contains(calls, call => call.StartsWith(nameof(Offenders) + "::" + nameof(Offenders.Fill) + " calls Scalar.op_Implicit", StringComparison.Ordinal));
-        Assert.Contains(calls, call => call.StartsWith(nameof(Offenders) + "::" + nameof(Offenders.Square) + " calls Tensor.square", StringComparison.Ordinal));
-        Assert.Contains(calls, call => call.StartsWith(nameof(Offenders) + "::" + nameof(Offenders.Scale) + " calls Tensor.op_Multiply", StringComparison.Ordinal));
+        foreach (var (method, target) in new[]
+        {
+            (nameof(Offenders.Fill), "Scalar::op_Implicit(Int32)"), (nameof(Offenders.Square), "Tensor::square()"),
+            (nameof(Offenders.Scale), "Tensor::op_Multiply(Tensor, Double)"), (nameof(Offenders.Sum), "Tensor::op_Addition(Tensor, Tensor)"),
+        })
+            Assert.Contains($"{nameof(Offenders)}::{method} calls {target}", calls);
+        Assert.DoesNotContain(calls, call => call.Contains(nameof(Offenders.HeldSum), StringComparison.Ordinal));
     }
 
     /// <summary>
-    /// "Type::Method calls Target" for each call of an implicit conversion to <c>Scalar</c> or <c>Tensor</c>, of
-    /// <c>Tensor.square</c> (TorchSharp's <c>pow(2)</c>), or of a <c>Tensor</c> operator taking a number.
+    /// TorchSharp's methods, as "Type::name(parameter types)", that make a Scalar from a number outside a try/finally
+    /// (which is how a <c>using</c> holds it), or call such a method; the implicit conversion itself among them.
     /// </summary>
-    private static IEnumerable<string> UnheldNumberCalls(string path)
+    private static HashSet<string> UnheldConversions(string torchSharp)
+    {
+        using var stream = File.OpenRead(torchSharp);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var conversions = new HashSet<int>();
+        var bodies = new List<(int Token, List<int> Calls, bool Holds)>();
+        foreach (var handle in metadata.MethodDefinitions)
+        {
+            var method = metadata.GetMethodDefinition(handle);
+            string type = metadata.GetString(metadata.GetTypeDefinition(method.GetDeclaringType()).Name), name = metadata.GetString(method.Name);
+            if ((type, name) is ("Scalar", "op_Implicit") || (type == "ScalarExtensionMethods" && name.StartsWith("To", StringComparison.Ordinal) && name.EndsWith("Scalar", StringComparison.Ordinal)))
+                conversions.Add(MetadataTokens.GetToken(handle));
+            if (method.RelativeVirtualAddress == 0) continue;
+            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
+            bodies.Add((MetadataTokens.GetToken(handle), CallTargets(body.GetILReader()).ToList(), body.ExceptionRegions.Length > 0));
+        }
+        var unheld = new HashSet<int>(conversions.Where(token => Key(metadata, token).StartsWith("Scalar::", StringComparison.Ordinal)));
+        for (bool grown = true; grown;)
+        {
+            grown = false;
+            foreach (var (token, calls, holds) in bodies)
+            {
+                if (unheld.Contains(token)) continue;
+                if (calls.Any(target => unheld.Contains(target) || (conversions.Contains(target) && !holds)))
+                    grown = unheld.Add(token) | grown;
+            }
+        }
+        return unheld.Select(token => Key(metadata, token)).ToHashSet();
+    }
+
+    /// <summary>"Type::Method calls Target" for each call in <paramref name="path"/> of a method <see cref="Unheld"/> names,
+    /// or of an implicit conversion of a number to a <c>Tensor</c> (a native tensor nothing holds either).</summary>
+    private static IEnumerable<string> CallsOfUnheldConversions(string path)
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);
@@ -49,17 +88,10 @@ public sealed class HeldScalarsTests
             var member = metadata.GetMemberReference(handle);
             if (member.Parent.Kind != HandleKind.TypeReference || member.GetKind() != MemberReferenceKind.Method) continue;
             string type = metadata.GetString(metadata.GetTypeReference((TypeReferenceHandle)member.Parent).Name);
-            string name = metadata.GetString(member.Name);
             var parameters = member.DecodeMethodSignature(new TypeNames(), null).ParameterTypes;
-            bool flag = (type, name) switch
-            {
-                ("Scalar", "op_Implicit") => true,
-                ("Tensor", "op_Implicit") => parameters.Any(TypeNames.IsNumber),
-                ("Tensor", "square") => true,
-                ("Tensor", _) when name.StartsWith("op_", StringComparison.Ordinal) => parameters.Any(TypeNames.IsNumber),
-                _ => false,
-            };
-            if (flag) flagged[MetadataTokens.GetToken(handle)] = $"{type}.{name}({string.Join(", ", parameters)})";
+            string key = $"{type}::{metadata.GetString(member.Name)}({string.Join(", ", parameters)})";
+            if (Unheld.Value.Contains(key) || (type, metadata.GetString(member.Name)) is ("Tensor", "op_Implicit") && parameters.Any(TypeNames.IsNumber))
+                flagged[MetadataTokens.GetToken(handle)] = key;
         }
         foreach (var typeHandle in metadata.TypeDefinitions)
         {
@@ -70,18 +102,30 @@ public sealed class HeldScalarsTests
             {
                 var method = metadata.GetMethodDefinition(methodHandle);
                 if (method.RelativeVirtualAddress == 0) continue;
-                var il = pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader();
-                while (il.RemainingBytes > 0)
-                {
-                    var opCode = ReadOpCode(ref il);
-                    if (opCode is ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj)
-                    {
-                        if (flagged.TryGetValue(il.ReadInt32(), out var target)) yield return $"{typeName}::{metadata.GetString(method.Name)} calls {target}";
-                    }
-                    else SkipOperand(ref il, opCode);
-                }
+                foreach (int target in CallTargets(pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader()))
+                    if (flagged.TryGetValue(target, out var key)) yield return $"{typeName}::{metadata.GetString(method.Name)} calls {key}";
             }
         }
+    }
+
+    private static string Key(MetadataReader metadata, int token)
+    {
+        var method = metadata.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(token & 0xFFFFFF));
+        string type = metadata.GetString(metadata.GetTypeDefinition(method.GetDeclaringType()).Name);
+        return $"{type}::{metadata.GetString(method.Name)}({string.Join(", ", method.DecodeSignature(new TypeNames(), null).ParameterTypes)})";
+    }
+
+    /// <summary>The tokens that the call, callvirt and newobj instructions of a method body name.</summary>
+    private static IEnumerable<int> CallTargets(BlobReader il)
+    {
+        var targets = new List<int>();
+        while (il.RemainingBytes > 0)
+        {
+            var opCode = ReadOpCode(ref il);
+            if (opCode is ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj) targets.Add(il.ReadInt32());
+            else SkipOperand(ref il, opCode);
+        }
+        return targets;
     }
 
     private static ILOpCode ReadOpCode(ref BlobReader il)
@@ -141,9 +185,13 @@ public sealed class HeldScalarsTests
     }
 }
 
-/// <summary>What the check must find (never run).</summary>
+/// <summary>What the check must find, and one it must not (never run).</summary>
 internal static class Offenders
 {
+    public static TorchSharp.torch.Tensor Sum(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) => a + b;
+
+    public static TorchSharp.torch.Tensor HeldSum(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) => a.Plus(b);
+
     public static void Fill(TorchSharp.torch.Tensor t) => t.fill_(1);
 
     public static TorchSharp.torch.Tensor Square(TorchSharp.torch.Tensor t) => t.square();

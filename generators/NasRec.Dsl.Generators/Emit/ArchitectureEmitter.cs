@@ -151,7 +151,9 @@ internal static class ArchitectureEmitter
         if (plan.Sparse) w.Line("var sparseNode" + i + " = " + prefix + "sparse.call(" + (block.Sparse.ReadsInputs ? tokens : "sparse0") + ");");
         if (plan.PostFm)
         {
-            w.Line("var dense" + next + " = denseNode" + i + (plan.Fm ? " + " + prefix + "fm.call(sparseNode" + i + ")" : "") + ";");
+            w.Line("var dense" + next + " = " + (plan.Fm
+                ? "global::NasRec.Runtime.Tensors.Scalars.Plus(denseNode" + i + ", " + prefix + "fm.call(sparseNode" + i + "))"
+                : "denseNode" + i) + ";");
         }
         if (plan.SparseOut)
         {

@@ -1,5 +1,6 @@
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Subnets;
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,6 +32,6 @@ public sealed class LogisticRegression : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // [B, n_sparse, 1] summed over the features: the categorical part of the logit.
         var categorical = embedding.call(sparseIds).sum(1);
-        return (dense.call(denseFeatures) + categorical).MoveToOuterDisposeScope();
+        return dense.call(denseFeatures).Plus(categorical).MoveToOuterDisposeScope();
     }
 }

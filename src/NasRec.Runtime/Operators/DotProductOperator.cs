@@ -95,6 +95,6 @@ public sealed class DotProductOperator : nn.Module<Tensor, Tensor, Tensor>, IEla
         var size = tokens + 1;
         var rowsAndColumns = tril_indices(size, size, -1, device: device);
         using var rowLength = size.ToScalar();
-        return (rowsAndColumns[0].mul(rowLength) + rowsAndColumns[1]).MoveToOuterDisposeScope();
+        return rowsAndColumns[0].mul(rowLength).Plus(rowsAndColumns[1]).MoveToOuterDisposeScope();
     }
 }

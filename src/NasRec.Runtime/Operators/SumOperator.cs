@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public sealed class SumOperator : nn.Module<Tensor, Tensor, Tensor>, IElasticOpe
     public override Tensor forward(Tensor left, Tensor right)
     {
         using var scope = NewDisposeScope();
-        var result = ZeroPadding.PadRight(left, paddedWidth) + ZeroPadding.PadRight(right, paddedWidth);
+        var result = ZeroPadding.PadRight(left, paddedWidth).Plus(ZeroPadding.PadRight(right, paddedWidth));
         if (projection is not null) result = projection.call(result);
         if (norm is not null) result = norm.call(result);
         return result.MoveToOuterDisposeScope();

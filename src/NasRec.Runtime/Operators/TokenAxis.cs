@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ internal static class TokenAxis
         using var scope = NewDisposeScope();
         var weight = linear.weight!.expand([tokens.shape[0], .. linear.weight.shape]);
         var mixed = bmm(weight, tokens);
-        if (linear.bias is { } bias) mixed.add_(bias.unsqueeze(-1));
+        if (linear.bias is { } bias) mixed.add_(bias.unsqueeze(-1), Scalars.One);
         return mixed.MoveToOuterDisposeScope();
     }
 

@@ -70,12 +70,12 @@ public sealed class TransformerOperator : nn.Module<Tensor, Tensor>, IElasticOpe
 
     private Tensor Encode(Tensor h, long zeroTokens = 0)
     {
-        var residual = attention.Forward(h, zeroTokens) + h;
+        var residual = attention.Forward(h, zeroTokens).Plus(h);
         if (!ReferenceFormulation && SixteenWideEncoderTail.Serves(residual))
             return SixteenWideEncoderTail.Apply(residual, norm1, feed_forward1, feed_forward2, norm2);
         var u = norm1.call(residual);
         var f = feed_forward2.call(nn.functional.relu(feed_forward1.call(u)));
-        return norm2.call(u + f);
+        return norm2.call(u.Plus(f));
     }
 
     private static LayerNorm CreateEncoderNorm(long embeddingDim)

@@ -67,7 +67,7 @@ public sealed class ZeroPadded
         bool overlapping = ordered.Zip(ordered.Skip(1)).Any(pair => pair.First.End > pair.Second.Offset);
         if (overlapping)
         {
-            return Parts.Select(p => With([p], Size).Materialize()).Aggregate((a, b) => a + b);
+            return Parts.Select(p => With([p], Size).Materialize()).Aggregate((a, b) => a.Plus(b));
         }
         var pieces = new List<Tensor>();
         long at = 0;
@@ -147,7 +147,7 @@ public sealed class ZeroPadded
     {
         var first = run[0];
         if (run.Count == 1) return (first.Offset, first.Value);
-        if (run.All(p => p.Offset == first.Offset && p.End == first.End)) return (first.Offset, run.Skip(1).Aggregate(first.Value, (sum, p) => sum + p.Value));
+        if (run.All(p => p.Offset == first.Offset && p.End == first.End)) return (first.Offset, run.Skip(1).Aggregate(first.Value, (sum, p) => sum.Plus(p.Value)));
         long end = run.Max(p => p.End);
         return (first.Offset, With(run.Select(p => p with { Offset = p.Offset - first.Offset }).ToList(), end - first.Offset).Materialize());
     }

@@ -32,7 +32,7 @@ internal static unsafe class AdagradUpdate
             using var minusRate = (-learningRate).ToScalar();
             if (gradientScale != 1) gradient.mul_(scale);
             accumulator.addcmul_(gradient, gradient, Scalars.One);
-            using var denominator = accumulator.sqrt().add_(eps);
+            using var denominator = accumulator.sqrt().add_(eps, Scalars.One);
             weight.addcdiv_(gradient, denominator, minusRate);
             return;
         }

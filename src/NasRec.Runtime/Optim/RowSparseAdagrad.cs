@@ -122,7 +122,7 @@ public sealed class RowSparseAdagrad : IDisposable
         using var epsilon = ClipEpsilon.ToScalar();
         using var bound = maxNorm.ToScalar();
         // bound / (norm + eps) as TorchSharp's and PyTorch's operators compute a number over a tensor: a reciprocal, then a product.
-        return norm.add(epsilon).reciprocal().mul(bound).clamp_max(Scalars.One).item<float>();
+        return norm.add(epsilon, Scalars.One).reciprocal().mul(bound).clamp_max(Scalars.One).item<float>();
     }
 
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>

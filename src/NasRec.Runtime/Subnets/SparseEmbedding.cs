@@ -68,7 +68,7 @@ public sealed class SparseEmbedding : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor ids)
     {
         using var scope = NewDisposeScope();
-        var flat = (ids + offsets.On(ids.device)).view(-1);
+        var flat = ids.Plus(offsets.On(ids.device)).view(-1);
         var tokens = RowSparseGradients && is_grad_enabled() ? GatherTouched(flat) : weight.index_select(0, flat);
         return tokens.view(ids.shape[0], ids.shape[1], EmbeddingDim).MoveToOuterDisposeScope();
     }

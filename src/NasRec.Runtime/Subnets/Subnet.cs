@@ -2,6 +2,7 @@ using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
 using NasRec.Dsl.Validation;
 using NasRec.Runtime.Operators;
+using NasRec.Runtime.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -83,7 +84,7 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
         var denseNode = modules.Dense is null ? null : Dense(modules.Dense, block, dense, Tokens);
         var sparseNode = modules.Sparse is null ? null : Call(modules.Sparse, [block.Sparse.ReadsInputs ? Tokens() : sparse[0]!]);
         var postFm = !plan.PostFm ? null
-            : modules.Fm is not null ? denseNode! + modules.Fm.call(sparseNode!)
+            : modules.Fm is not null ? denseNode!.Plus(modules.Fm.call(sparseNode!))
             : denseNode;
         Tensor? sparseOut = null;
         if (plan.SparseOut)

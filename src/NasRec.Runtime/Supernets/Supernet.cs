@@ -156,7 +156,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         var denseNode = Sum(choice.DenseOperators.Select(op => KeepFirst(modules.Dense[op].Forward(inputs), choice.DenseWidth)));
         var sparseNode = Sum(choice.SparseOperators.Select(op => KeepFirst(modules.Sparse[op].Forward(inputs), choice.SparseTokens)));
         var denseOut = choice.Fm
-            ? denseNode + KeepFirst(modules.Fm!.Forward(sparseNode, inputs.ComputedWidth(denseWidth)), choice.DenseWidth)
+            ? denseNode.Plus(KeepFirst(modules.Fm!.Forward(sparseNode, inputs.ComputedWidth(denseWidth)), choice.DenseWidth))
             : denseNode;
 
         var tokenParts = new List<ZeroPaddedPart> { new(0, sparseNode) };
@@ -215,7 +215,7 @@ public class Supernet : nn.Module<Tensor, Tensor, Tensor>, IGradientSlicing
         return kept == output.shape[^1] ? output : output.narrow(-1, 0, kept);
     }
 
-    private static Tensor Sum(IEnumerable<Tensor> outputs) => outputs.Aggregate((a, b) => a + b);
+    private static Tensor Sum(IEnumerable<Tensor> outputs) => outputs.Aggregate((a, b) => a.Plus(b));
 
     private static string ModuleName(string operatorName) => operatorName.Replace('-', '_');
 

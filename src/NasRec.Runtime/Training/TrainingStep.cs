@@ -39,7 +39,7 @@ public sealed class TrainingStep : IDisposable
         if (settings.WeightDecay != 0)
         {
             using var decay = settings.WeightDecay.ToScalar();
-            loss = loss + Optimizer.SquaredWeights().mul(decay);
+            loss = loss.Plus(Optimizer.SquaredWeights().mul(decay));
         }
         float value = loss.item<float>();
         if (float.IsFinite(value))
