@@ -19,7 +19,7 @@ public sealed class RowSparseAdagrad : IDisposable
     public const double Epsilon = 1e-2;
 
     /// <summary>Clipping adds this to the norm before dividing, as <c>clip_grad_norm_</c> does.</summary>
-    private const double ClipEpsilon = 1e-6;
+    private static readonly Scalar ClipEpsilon = 1e-6.ToScalar();
 
     private readonly nn.Module model;
     private readonly FlatParameters? flat;
@@ -119,10 +119,9 @@ public sealed class RowSparseAdagrad : IDisposable
         // (the same norm, in one operation instead of one per parameter).
         var gradients = (flat is null ? [] : new[] { flat.Gradients }).Concat(SeparateGradients());
         var norm = stack(gradients.Select(g => g.norm()).ToArray()).norm();
-        using var epsilon = ClipEpsilon.ToScalar();
         using var bound = maxNorm.ToScalar();
         // bound / (norm + eps) as TorchSharp's and PyTorch's operators compute a number over a tensor: a reciprocal, then a product.
-        return norm.add(epsilon, Scalars.One).reciprocal().mul(bound).clamp_max(Scalars.One).item<float>();
+        return norm.add(ClipEpsilon, Scalars.One).reciprocal().mul(bound).clamp_max(Scalars.One).item<float>();
     }
 
     /// <summary>Drops this step's gradients: the dense ones and the touched rows.</summary>
