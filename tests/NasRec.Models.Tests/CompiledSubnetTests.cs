@@ -5,9 +5,18 @@ using static TorchSharp.torch;
 
 namespace NasRec.Models.Tests;
 
+[Collection(nameof(GlobalGeneratorCollection))]
 public sealed class CompiledSubnetTests
 {
     private const long SmallTables = 1000;
+
+    /// <summary>
+    /// The weights the reference comparisons draw. Unseeded, about one draw in 600 puts a float32 pre-activation within
+    /// rounding of zero, where a sum in another order flips its ReLU and moves whole gradient terms (Avazu Small,
+    /// measured over 600 seeds). At these weights every model's float32 gradients match its float64 ones to 1.1e-5 of
+    /// their norm, so no pre-activation lies within float32 rounding of zero, whatever order another machine sums in.
+    /// </summary>
+    private const int WeightSeed = 7;
 
     [Theory]
     [MemberData(nameof(ReleasedModel.Names), MemberType = typeof(ReleasedModel))]
@@ -129,6 +138,7 @@ public sealed class CompiledSubnetTests
     private static ((Tensor Output, Dictionary<string, Tensor> Gradients) Reference, (Tensor Output, Dictionary<string, Tensor> Gradients) Ours) OursAndReferences(string name, ScalarType dtype)
     {
         var model = ReleasedModel.Named(name);
+        manual_seed(WeightSeed);
         using var ours = model.CreateCompiled(SmallTables).to(dtype);
         using var reference = model.CreateCompiled(SmallTables).to(dtype);
         reference.load_state_dict(ours.state_dict());
