@@ -7,6 +7,13 @@ namespace NasRec.Cli;
 /// <summary>Builds the <c>nasrec</c> command tree.</summary>
 public static class NasRecCommand
 {
+    /// <summary>Parses <paramref name="args"/> and runs the command, or reports why they do not parse, on the given writers.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var parsed = Create().Parse(args);
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = parsed.Errors.Count == 0 ? error : new ReadableParseErrors(error) });
+    }
+
     public static RootCommand Create()
     {
         var search = SearchCommand.Create(SearchCommand.OpenSupernet);

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace NasRec.Cli;
 
 /// <summary>Entry point of the <c>nasrec</c> command.</summary>
@@ -9,7 +7,7 @@ public static class Program
     {
         try
         {
-            return NasRecCommand.Create().Parse(args).Invoke();
+            return NasRecCommand.Run(args, Console.Out, Console.Error);
         }
         catch (Exception e)
         {

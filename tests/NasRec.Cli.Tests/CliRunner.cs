@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace NasRec.Cli.Tests;
 
 /// <summary>Runs the nasrec command in-process and captures what it prints.</summary>
@@ -9,7 +7,7 @@ internal static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exitCode = NasRecCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exitCode = NasRecCommand.Run(args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

@@ -29,4 +29,17 @@ public sealed class RootCommandTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--no-such-option", error);
     }
+
+    [Theory]
+    [InlineData("--lr", "abc", "as a number")]
+    [InlineData("--steps", "1.5", "as an integer")]
+    [InlineData("--batch", "many", "as an integer")]
+    public void AValueThatDoesNotParseNamesTheOptionAndTheKindOfNumberNotADotNetType(string option, string value, string expected)
+    {
+        var (exitCode, _, error) = CliRunner.Run("train", "--arch", "a.arch.yaml", "--data", ".", option, value);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"Cannot parse argument '{value}' for option '{option}' {expected}.", error);
+        Assert.DoesNotContain("System.", error);
+    }
 }

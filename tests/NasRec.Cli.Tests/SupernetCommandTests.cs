@@ -23,7 +23,8 @@ public sealed class SupernetRunFixture : IDisposable
         Assert.Equal(0, CliRunner.Run("data", "prepare", "--dataset", PathOf(Path.Combine("spaces", "tiny.dataset.yaml")),
             "--input", PathOf("clicks.tsv"), "--output", PathOf("store")).ExitCode);
 
-        Train = CliRunner.Run("supernet", "train", "--space", SmallSpace, "--dataset", "TinyCriteo", "--data", PathOf("store"),
+        // The space by its name in the spaces folder; the bad-option cases below pass its file.
+        Train = CliRunner.Run("supernet", "train", "--space", "NasRecSmall", "--dataset", "TinyCriteo", "--data", PathOf("store"),
             "--spaces", PathOf("spaces"), "--output", PathOf("run"), "--batch-size", "64", "--steps", "60", "--warmup-steps", "20",
             "--eval-every", "15", "--checkpoint-every", "30", "--fixed-archs", "4", "--fixed-rows", "256", "--json");
     }
@@ -111,6 +112,7 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     [InlineData("--dataset TinyCriteo", "error: --space is required (or --resume <run dir>)")]
     [InlineData("--space SPACE", "error: --dataset is required (or --resume <run dir>)")]
     [InlineData("--space SPACE --dataset Nowhere", "error: --dataset 'Nowhere' is neither a file nor a dataset of")]
+    [InlineData("--space NoSuchSpace --dataset TinyCriteo", "error: --space 'NoSuchSpace' is neither a file nor a search space of")]
     [InlineData("--space SPACE --dataset TinyCriteo --batch-size 0", "error: --batch-size and --epochs must be at least 1")]
     [InlineData("--space SPACE --dataset TinyCriteo --steps 0", "error: --steps must be at least 1")]
     [InlineData("--space SPACE --dataset TinyCriteo --warmup-steps -1", "error: --warmup-steps must be at least 0")]

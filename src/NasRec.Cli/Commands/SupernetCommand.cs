@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Dsl;
 using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Supernets;
 using NasRec.Runtime.Training;
@@ -18,7 +19,10 @@ internal static class SupernetCommand
 
     public static Command Create()
     {
-        var space = new Option<FileInfo>("--space") { HelpName = "file.space.yaml", Description = "The search space (required unless --resume)" }.AcceptExistingOnly();
+        var space = new Option<string>("--space")
+        {
+            HelpName = "name|file", Description = "The search space: a name in the spaces folder or a *.space.yaml file (required unless --resume)",
+        };
         var dataset = new Option<string>("--dataset")
         {
             HelpName = "name|file", Description = "The dataset: a name in the spaces folder or a *.dataset.yaml file (required unless --resume)",
@@ -82,9 +86,9 @@ internal static class SupernetCommand
                 return Train(resumed, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), evaluation, targetDevice, r.GetValue(json), stdout, progress);
             }
 
-            var spaceFile = r.GetValue(space) ?? throw new CommandException("--space is required (or --resume <run dir>)");
+            var spaceName = r.GetValue(space) ?? throw new CommandException("--space is required (or --resume <run dir>)");
             var datasetName = r.GetValue(dataset) ?? throw new CommandException("--dataset is required (or --resume <run dir>)");
-            var (searchSpace, schema, source) = LoadSource(spaceFile, datasetName, r.GetValue(spaces), Compute(r.GetValue(compute)!));
+            var (searchSpace, schema, source) = LoadSource(spaceName, datasetName, r.GetValue(spaces), Compute(r.GetValue(compute)!));
             var sampling = source.Sampling;
             source = source with
             {
@@ -176,29 +180,32 @@ internal static class SupernetCommand
     };
 
     /// <summary>
-    /// The space file and the dataset (a file, or a name looked up in the spaces folder) as a self-contained source with
+    /// The space and the dataset (each a file, or a name looked up in the spaces folder) as a self-contained source with
     /// the space's sampling and the dataset's search cap.
     /// </summary>
-    private static (SearchSpace, DatasetSchema, SupernetSource) LoadSource(FileInfo spaceFile, string dataset, DirectoryInfo? spacesFolder, SupernetCompute compute)
+    private static (SearchSpace, DatasetSchema, SupernetSource) LoadSource(string space, string dataset, DirectoryInfo? spacesFolder, SupernetCompute compute)
     {
-        var (datasetFile, datasetText) = File.Exists(dataset) ? (Path.GetFullPath(dataset), File.ReadAllText(dataset)) : DatasetNamed(dataset, spacesFolder, spaceFile.FullName);
-        var spaceText = File.ReadAllText(spaceFile.FullName);
-        var workspace = Workspace.Load(new[] { (spaceFile.FullName, spaceText), (datasetFile, datasetText) });
+        var (spaceFile, spaceText) = FileOrNamed("--space", "search space", space, spacesFolder, near: null, (catalog, name) => catalog.Space(name));
+        var (datasetFile, datasetText) = FileOrNamed("--dataset", "dataset", dataset, spacesFolder, near: spaceFile, (catalog, name) => catalog.Dataset(name));
+        var workspace = Workspace.Load(new[] { (spaceFile, spaceText), (datasetFile, datasetText) });
         var errors = workspace.Diagnostics.Where(d => d.IsError).ToList();
         if (errors.Count > 0) throw new CommandException(string.Join(Environment.NewLine, errors));
         NasRecDocument? DocumentOf(string file) => workspace.Files.First(f => f.File == file).Document;
-        var space = DocumentOf(spaceFile.FullName) as SearchSpace ?? throw new CommandException($"{spaceFile.FullName} is not a SearchSpace document");
+        var searchSpace = DocumentOf(spaceFile) as SearchSpace ?? throw new CommandException($"{spaceFile} is not a SearchSpace document");
         var schema = DocumentOf(datasetFile) as DatasetSchema ?? throw new CommandException($"{datasetFile} is not a Dataset document");
-        return (space, schema, new SupernetSource(spaceText, datasetText, new SupernetOptions(TableCap: schema.SearchTableCap, Compute: compute), space.Sampling));
+        return (searchSpace, schema, new SupernetSource(spaceText, datasetText, new SupernetOptions(TableCap: schema.SearchTableCap, Compute: compute), searchSpace.Sampling));
     }
 
-    private static (string File, string Text) DatasetNamed(string name, DirectoryInfo? spacesFolder, string near)
+    /// <summary>The file <paramref name="value"/> names, or else the spaces folder's document of that name, with its text.</summary>
+    private static (string File, string Text) FileOrNamed<T>(
+        string option, string kind, string value, DirectoryInfo? spacesFolder, string? near, Func<DocumentCatalog, string, T?> lookup) where T : NasRecDocument
     {
+        if (File.Exists(value)) return (Path.GetFullPath(value), File.ReadAllText(value));
         var folder = SpacesFolder.Resolve(spacesFolder, near);
         var workspace = SpacesFolder.Load(folder);
-        var schema = workspace.Catalog.Dataset(name)
-            ?? throw new CommandException($"--dataset '{name}' is neither a file nor a dataset of {folder} (it has: {string.Join(", ", workspace.Files.Select(f => f.Document).OfType<DatasetSchema>().Select(d => d.Name))})");
-        var file = workspace.Files.First(f => ReferenceEquals(f.Document, schema)).File;
+        var document = lookup(workspace.Catalog, value)
+            ?? throw new CommandException($"{option} '{value}' is neither a file nor a {kind} of {folder} (it has: {string.Join(", ", workspace.Files.Select(f => f.Document).OfType<T>().Select(d => d.Name))})");
+        var file = workspace.Files.First(f => ReferenceEquals(f.Document, document)).File;
         return (file, File.ReadAllText(file));
     }
 

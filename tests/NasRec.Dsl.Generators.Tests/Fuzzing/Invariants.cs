@@ -138,7 +138,7 @@ internal sealed class Invariants
             foreach (var args in commands)
             {
                 var (output, error) = (new StringWriter(), new StringWriter());
-                int exitCode = NasRecCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+                int exitCode = NasRecCommand.Run(args, output, error);
                 var printed = output + "\n" + error;
                 Assert.True(exitCode is 0 or 1, $"nasrec {args[0]} exited {exitCode}:\n{printed}");
                 Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
