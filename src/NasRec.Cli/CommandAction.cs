@@ -29,7 +29,7 @@ internal static class CommandAction
         {
             return body(parseResult, output, error);
         }
-        catch (Exception e) when (e is CommandException or DataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CommandException or DataException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("error: " + OneLine(e.Message));
             return UserErrorExitCode;

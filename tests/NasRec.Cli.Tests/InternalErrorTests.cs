@@ -32,6 +32,24 @@ public sealed class InternalErrorTests
         Assert.Contains("70 an internal error (NASREC900)", help, StringComparison.Ordinal);
     }
 
+    /// <summary>Once NASREC900: a checkpoint's reader says what is wrong with the file, which is the user's to fix.</summary>
+    [Theory]
+    [InlineData("evaluate --checkpoint FILE --data FOLDER")]
+    [InlineData("export-weights FILE --format pt")]
+    public void AFileThatIsNotACheckpointIsOneLineWithExitCode1(string command)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("run.ckpt"), "not a checkpoint");
+        var args = command.Replace("FILE", folder.File("run.ckpt")).Replace("FOLDER", folder.File("")).Split(' ');
+
+        var (exitCode, _, error) = CliRunner.Run(args);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("NASREC900", line, StringComparison.Ordinal);
+    }
+
     /// <summary>Once an OverflowException with a stack trace: a table size near 2^62 and a width near 2^31.</summary>
     [Fact]
     public void InspectOfAnArchitectureWithHugeNumbersReportsTheLimitsAndExits1()

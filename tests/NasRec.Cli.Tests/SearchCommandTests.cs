@@ -82,6 +82,17 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Contains("already holds a search", error);
     }
 
+    [Fact]
+    public void ASearchThatFailsToStartLeavesNoFolder()
+    {
+        // The real command: its supernet evaluation opens the store, which this folder is not.
+        var (exit, _, error) = CliRunner.Run(["search", "--supernet", supernet, "--data", store, "-o", temp.File("s"), .. SmallEvolution]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("not a prepared store", error);
+        Assert.False(Directory.Exists(temp.File("s")));
+    }
+
     [Theory]
     [InlineData("--tournament", "9", "tournament")]
     [InlineData("--workers", "0", "--workers")]

@@ -36,15 +36,8 @@ internal static class SearchCommand
     public static ICandidateEvaluation OpenSupernet(SearchSource source)
     {
         using var store = DataStore.Open(source.Data);
-        try
-        {
-            // The evaluation holds the rows it needs in memory: the store may close.
-            return SupernetEvaluation.Open(source.Supernet, store, source.FineTune, source.Device);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CommandException(e.Message);
-        }
+        // The evaluation holds the rows it needs in memory: the store may close.
+        return SupernetEvaluation.Open(source.Supernet, store, source.FineTune, source.Device);
     }
 
     public static Command Create(OpenCandidateEvaluation openEvaluation)

@@ -15,14 +15,7 @@ internal static class ReportInputs
     {
         var checkpoint = Run(runFolder).LastCheckpoint;
         if (!File.Exists(checkpoint)) throw new CommandException($"{runFolder} has no {Path.GetFileName(checkpoint)} to read its model from");
-        try
-        {
-            return Checkpoint.ReadHeader(checkpoint).Model;
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CommandException(e.Message);
-        }
+        return Checkpoint.ReadHeader(checkpoint).Model;
     }
 
     /// <summary>The text of a folder's <c>settings.json</c>, or null when it has none.</summary>

@@ -92,11 +92,11 @@ internal static class SearchReport
                 markdown.Code("yaml", subnet.ArchitectureYaml);
                 break;
             case SupernetSource supernet:
-                var (space, supernetDataset) = Resolve(supernet.Resolve);
+                var (space, supernetDataset) = supernet.Resolve();
                 markdown.Paragraph($"The supernet of the search space {space.Name} over the dataset {supernetDataset.Name}.");
                 break;
             case LogisticSource logistic:
-                markdown.Paragraph($"The logistic-regression baseline over the dataset {Resolve(logistic.Resolve).Name}.");
+                markdown.Paragraph($"The logistic-regression baseline over the dataset {logistic.Resolve().Name}.");
                 break;
         }
         return Save(markdown, output);
@@ -120,7 +120,7 @@ internal static class SearchReport
 
     private static void Architecture(MarkdownText markdown, SubnetSource model)
     {
-        var (architecture, space, dataset) = Resolve(model.Resolve);
+        var (architecture, space, dataset) = model.Resolve();
         markdown.Code("text", ReportTable.Write(architecture, ArchitectureAnalyzer.Analyze(architecture, space, dataset)));
     }
 
@@ -147,19 +147,6 @@ internal static class SearchReport
                 : throw new CommandException($"{kind} '{name}' of the found architecture is not in {folder}; pass --winner <run> or --spaces <dir>");
         return new SubnetSource(architectureYaml, Text(architecture.Space, workspace.Catalog.Space, "Search space"),
             Text(architecture.Dataset, workspace.Catalog.Dataset, "Dataset"), null);
-    }
-
-    /// <summary>A checkpoint's documents parsed, their errors as the command's.</summary>
-    private static T Resolve<T>(Func<T> resolve)
-    {
-        try
-        {
-            return resolve();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CommandException(e.Message);
-        }
     }
 
     private static string SeedOf(string? settings) =>

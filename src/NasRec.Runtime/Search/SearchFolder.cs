@@ -20,11 +20,8 @@ public sealed class SearchFolder
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public SearchFolder(string directory)
-    {
-        Directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(Directory);
-    }
+    /// <summary>Names the folder; it is made when a new search writes its settings, so a search that fails to start leaves none.</summary>
+    public SearchFolder(string directory) => Directory = Path.GetFullPath(directory);
 
     public string Directory { get; }
 
@@ -46,7 +43,11 @@ public sealed class SearchFolder
     public static SearchSettings ReadSettings(JsonObject json) =>
         json.Deserialize<SearchSettings>(Json) ?? throw new SearchException("settings.json holds no settings");
 
-    public void WriteSettings(JsonObject settings) => AtomicFile.WriteAllText(SettingsFile, settings.ToJsonString(Json) + "\n");
+    public void WriteSettings(JsonObject settings)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        AtomicFile.WriteAllText(SettingsFile, settings.ToJsonString(Json) + "\n");
+    }
 
     public JsonObject LoadSettings()
     {

@@ -1,3 +1,5 @@
+using NasRec.Runtime.Checkpoints;
+
 namespace NasRec.Runtime.Data.Synthetic;
 
 /// <summary>Writes a seeded synthetic dataset to a file, atomically, and reports its statistics.</summary>
@@ -19,22 +21,9 @@ public static class SyntheticFile
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {fullPath}: the folder {folder} does not exist.");
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            SyntheticStats stats;
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                stats = WriteRows(model, rows, stream, format, rowGroupSize, progress);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-            return stats;
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        SyntheticStats stats = default!;
+        AtomicFile.Write(fullPath, stream => stats = WriteRows(model, rows, stream, format, rowGroupSize, progress));
+        return stats;
     }
 
     private static SyntheticStats WriteRows(SyntheticCtrModel model, long rows, Stream stream, SyntheticFormat format, int rowGroupSize, IProgress<long>? progress)
