@@ -103,6 +103,19 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("holds dataset 'TinyCriteo' (13 dense, 26 sparse features); the model reads 'Avazu'", error);
     }
 
+    [Theory]
+    [InlineData("train")]
+    [InlineData("supernet train")]
+    public void ResumingAFolderWithoutALastCheckpointSaysSoInOneLineAndExitsOne(string command)
+    {
+        var folder = Directory.CreateDirectory(workspace.File("not-a-run")).FullName;
+
+        var (exitCode, _, error) = Run([.. command.Split(' '), "--resume", folder, "--data", workspace.Store]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: {folder} holds no last.ckpt: it is not a run folder, or its run stopped before its first checkpoint", error.Trim());
+    }
+
     [Fact]
     public void AGivenWarmupIsTheRunsAndANegativeOneIsOneLineAndExitOne()
     {

@@ -80,7 +80,7 @@ internal static class SupernetCommand
             var resumeFolder = r.GetValue(resume);
             if (resumeFolder is not null)
             {
-                var header = Checkpoint.ReadHeader(Path.Combine(resumeFolder.FullName, "last.ckpt"));
+                var header = TrainingOptions.ResumedHeader(resumeFolder);
                 if (header.Model is not SupernetSource resumed)
                     throw new CommandException($"{resumeFolder.FullName} is a subnet's run: continue it with nasrec train --resume");
                 return Train(resumed, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), evaluation, targetDevice, r.GetValue(json), stdout, progress);

@@ -69,7 +69,7 @@ internal static class TrainCommand
             var resumeFolder = r.GetValue(resume);
             if (resumeFolder is not null)
             {
-                var header = Checkpoint.ReadHeader(Path.Combine(resumeFolder.FullName, "last.ckpt"));
+                var header = TrainingOptions.ResumedHeader(resumeFolder);
                 return Train(header.Model, header.Settings, resumeFolder.FullName, resume: true, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);
             }
             bool searchCap = r.GetValue(tables) == "search-cap";

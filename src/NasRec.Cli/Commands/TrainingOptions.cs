@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NasRec.Dsl.Model;
+using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
@@ -39,6 +40,15 @@ internal static class TrainingOptions
     }
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
+
+    /// <summary>The header of the checkpoint <c>--resume &lt;run dir&gt;</c> continues from.</summary>
+    public static CheckpointHeader ResumedHeader(DirectoryInfo runFolder)
+    {
+        var checkpoint = Path.Combine(runFolder.FullName, RunFolder.LastCheckpointName);
+        if (!File.Exists(checkpoint))
+            throw new CommandException($"{runFolder.FullName} holds no {RunFolder.LastCheckpointName}: it is not a run folder, or its run stopped before its first checkpoint");
+        return Checkpoint.ReadHeader(checkpoint);
+    }
 
     /// <summary>Opens a store, checking it holds the features of <paramref name="dataset"/>, which the model reads.</summary>
     public static DataStore OpenStore(DirectoryInfo directory, DatasetSchema dataset)

@@ -24,7 +24,10 @@ public sealed class RunFolder : IDisposable
 
     public string Directory { get; }
 
-    public string LastCheckpoint => Path.Combine(Directory, "last.ckpt");
+    /// <summary>The resumable checkpoint's file name in a run folder.</summary>
+    public const string LastCheckpointName = "last.ckpt";
+
+    public string LastCheckpoint => Path.Combine(Directory, LastCheckpointName);
 
     public string BestCheckpoint => Path.Combine(Directory, "best.ckpt");
 
