@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NasRec.Dsl;
+using NasRec.Dsl.Model;
+using NasRec.Dsl.Validation;
 
 namespace NasRec.Cli;
 
@@ -63,5 +65,18 @@ internal static class SpacesFolder
             .DistinctBy(document => document.Path, StringComparer.Ordinal)
             .OrderBy(document => document.Path, StringComparer.Ordinal);
         return Workspace.Load(all);
+    }
+
+    /// <summary>The file <paramref name="value"/> names, or else the spaces folder's document of that name, with its text.</summary>
+    public static (string File, string Text) FileOrNamed<T>(
+        string option, string kind, string value, DirectoryInfo? spacesFolder, string? near, Func<DocumentCatalog, string, T?> lookup) where T : NasRecDocument
+    {
+        if (File.Exists(value)) return (Path.GetFullPath(value), File.ReadAllText(value));
+        var folder = Resolve(spacesFolder, near);
+        var workspace = Load(folder);
+        var document = lookup(workspace.Catalog, value)
+            ?? throw new CommandException($"{option} '{value}' is neither a file nor a {kind} of {folder} (it has: {string.Join(", ", workspace.Files.Select(f => f.Document).OfType<T>().Select(d => d.Name))})");
+        var file = workspace.Files.First(f => ReferenceEquals(f.Document, document)).File;
+        return (file, File.ReadAllText(file));
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Dsl;
 using NasRec.Dsl.Model;
-using NasRec.Dsl.Validation;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Supernets;
 using NasRec.Runtime.Training;
@@ -185,8 +184,8 @@ internal static class SupernetCommand
     /// </summary>
     private static (SearchSpace, DatasetSchema, SupernetSource) LoadSource(string space, string dataset, DirectoryInfo? spacesFolder, SupernetCompute compute)
     {
-        var (spaceFile, spaceText) = FileOrNamed("--space", "search space", space, spacesFolder, near: null, (catalog, name) => catalog.Space(name));
-        var (datasetFile, datasetText) = FileOrNamed("--dataset", "dataset", dataset, spacesFolder, near: spaceFile, (catalog, name) => catalog.Dataset(name));
+        var (spaceFile, spaceText) = SpacesFolder.FileOrNamed("--space", "search space", space, spacesFolder, near: null, (catalog, name) => catalog.Space(name));
+        var (datasetFile, datasetText) = SpacesFolder.FileOrNamed("--dataset", "dataset", dataset, spacesFolder, near: spaceFile, (catalog, name) => catalog.Dataset(name));
         var workspace = Workspace.Load(new[] { (spaceFile, spaceText), (datasetFile, datasetText) });
         var errors = workspace.Diagnostics.Where(d => d.IsError).ToList();
         if (errors.Count > 0) throw new CommandException(string.Join(Environment.NewLine, errors));
@@ -194,19 +193,6 @@ internal static class SupernetCommand
         var searchSpace = DocumentOf(spaceFile) as SearchSpace ?? throw new CommandException($"{spaceFile} is not a SearchSpace document");
         var schema = DocumentOf(datasetFile) as DatasetSchema ?? throw new CommandException($"{datasetFile} is not a Dataset document");
         return (searchSpace, schema, new SupernetSource(spaceText, datasetText, new SupernetOptions(TableCap: schema.SearchTableCap, Compute: compute), searchSpace.Sampling));
-    }
-
-    /// <summary>The file <paramref name="value"/> names, or else the spaces folder's document of that name, with its text.</summary>
-    private static (string File, string Text) FileOrNamed<T>(
-        string option, string kind, string value, DirectoryInfo? spacesFolder, string? near, Func<DocumentCatalog, string, T?> lookup) where T : NasRecDocument
-    {
-        if (File.Exists(value)) return (Path.GetFullPath(value), File.ReadAllText(value));
-        var folder = SpacesFolder.Resolve(spacesFolder, near);
-        var workspace = SpacesFolder.Load(folder);
-        var document = lookup(workspace.Catalog, value)
-            ?? throw new CommandException($"{option} '{value}' is neither a file nor a {kind} of {folder} (it has: {string.Join(", ", workspace.Files.Select(f => f.Document).OfType<T>().Select(d => d.Name))})");
-        var file = workspace.Files.First(f => ReferenceEquals(f.Document, document)).File;
-        return (file, File.ReadAllText(file));
     }
 
     /// <summary>--compute, shared with <c>nasrec bench supernet</c>.</summary>

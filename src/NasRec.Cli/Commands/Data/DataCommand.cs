@@ -22,29 +22,34 @@ internal static class DataCommand
 
     private static Command Prepare()
     {
-        var dataset = new Option<FileInfo>("--dataset") { HelpName = "yaml", Description = "The Dataset YAML describing the input", Required = true }.AcceptExistingOnly();
+        var dataset = new Option<string>("--dataset")
+        {
+            HelpName = "name|file", Description = "The dataset describing the input: a name in the spaces folder or a *.dataset.yaml file", Required = true,
+        };
         var input = new Option<string>("--input") { HelpName = "file|folder", Description = "The raw file (or a folder of files read in name order); with --split none, a folder of train/val/test files or the reference's shard-*/ folders", Required = true };
         var output = new Option<string>("--output", "-o") { HelpName = "dir", Description = "The store to create (must not exist)", Required = true };
         var split = new Option<SplitMode>("--split") { Description = "stratified: the reference's 8/1/1 split (StratifiedKFold 10, seed 2018); none: the input is already split", DefaultValueFactory = _ => SplitMode.Stratified };
         var offByOne = new Option<bool>("--reference-off-by-one") { Description = "Reproduce the reference split tool's Criteo/KDD bug (folds applied one line late, the first line dropped) to get its exact shards" };
         var skip = new Option<bool>("--skip-bad-rows") { Description = "Skip bad rows, counting them per kind, instead of stopping at the first" };
+        var spaces = SpacesFolder.CreateOption();
         var indices = new Option<bool>("--write-indices") { Description = "Write each split's source row numbers (0-based, header excluded) to <store>/indices/{train,val,test}.txt" };
         var command = new Command("prepare", "Reads the input once into a binary store: labels, transformed dense values, categorical values before the table-size modulo, a JSON manifest.")
         {
-            dataset, input, output, split, offByOne, skip, indices,
+            dataset, input, output, split, offByOne, skip, indices, spaces,
         };
         command.SetAction(CommandAction.Of((parseResult, stdout, stderr) =>
         {
-            var schemaFile = parseResult.GetRequiredValue(dataset).FullName;
+            var schema = SpacesFolder.FileOrNamed("--dataset", "dataset", parseResult.GetRequiredValue(dataset), parseResult.GetValue(spaces), near: null,
+                (catalog, name) => catalog.Dataset(name));
             var options = new PrepareOptions(parseResult.GetValue(split), parseResult.GetValue(offByOne), parseResult.GetValue(skip), parseResult.GetValue(indices));
-            return RunPrepare(schemaFile, parseResult.GetRequiredValue(input), parseResult.GetRequiredValue(output), options, stdout, stderr);
+            return RunPrepare(schema, parseResult.GetRequiredValue(input), parseResult.GetRequiredValue(output), options, stdout, stderr);
         }));
         return command;
     }
 
-    private static int RunPrepare(string schemaFile, string input, string output, PrepareOptions options, TextWriter stdout, TextWriter stderr)
+    private static int RunPrepare((string File, string Text) schemaDocument, string input, string output, PrepareOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var text = File.ReadAllText(schemaFile);
+        var (schemaFile, text) = schemaDocument;
         var parsed = DocumentParser.Parse(schemaFile, text);
         foreach (var diagnostic in parsed.Diagnostics) stderr.WriteLine(diagnostic);
         if (parsed.Diagnostics.Any(d => d.IsError)) return 1;
