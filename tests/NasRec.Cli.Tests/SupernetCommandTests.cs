@@ -114,7 +114,7 @@ public sealed class SupernetCommandTests(SupernetRunFixture fixture) : IClassFix
     [InlineData("--space SPACE", "error: --dataset is required (or --resume <run dir>)")]
     [InlineData("--space SPACE --dataset Nowhere", "error: --dataset 'Nowhere' is neither a file nor a dataset of")]
     [InlineData("--space NoSuchSpace --dataset TinyCriteo", "error: --space 'NoSuchSpace' is neither a file nor a search space of")]
-    [InlineData("--space SPACE --dataset TinyCriteo --batch-size 0", "error: --batch-size and --epochs must be at least 1")]
+    [InlineData("--space SPACE --dataset TinyCriteo --batch-size 0", "error: --batch and --epochs must be at least 1")]
     [InlineData("--space SPACE --dataset TinyCriteo --steps 0", "error: --steps must be at least 1")]
     [InlineData("--space SPACE --dataset TinyCriteo --warmup-steps -1", "error: --warmup-steps must be at least 0")]
     [InlineData("--space SPACE --dataset TinyCriteo --fixed-archs -1", "error: --fixed-archs must be at least 0")]

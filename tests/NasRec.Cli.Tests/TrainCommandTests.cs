@@ -131,5 +131,24 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("error: --lr-warmup must be at least 0", error.Trim());
     }
 
+    [Theory]
+    [InlineData("--lr 0", "--lr must be above 0")]
+    [InlineData("--lr -0.1", "--lr must be above 0")]
+    [InlineData("--wd -1", "--wd must be at least 0")]
+    [InlineData("--initial-accumulator -0.1", "--initial-accumulator must be at least 0")]
+    [InlineData("--eval-every -5", "--eval-every and --checkpoint-every must be at least 0 (0: only at the end)")]
+    [InlineData("--checkpoint-every -1", "--eval-every and --checkpoint-every must be at least 0 (0: only at the end)")]
+    [InlineData("--patience 0", "--patience must be at least 1")]
+    [InlineData("--steps 0", "--steps must be at least 1")]
+    public void ATrainingValueOutOfRangeIsOneLineNamingItsOptionAndStartsNothing(string option, string message)
+    {
+        var (exitCode, _, error) = Run(["train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("bad"), .. option.Split(' ')]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("error: " + message, error.Trim());
+        Assert.False(Directory.Exists(workspace.File("bad")));
+    }
+
     private static (int ExitCode, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 }

@@ -97,7 +97,7 @@ internal static class SupernetCommand
                     r.GetValue(warmup) ?? sampling.WarmupSteps),
             };
             var defaults = RecipeDefaults.ForSupernet(schema.Name);
-            var settings = new TrainingSettings(
+            var settings = TrainingOptions.Checked(new TrainingSettings(
                 BatchSize: r.GetValue(batch) ?? defaults.BatchSize,
                 LearningRate: r.GetValue(lr) ?? defaults.LearningRate,
                 Epochs: r.GetValue(epochs),
@@ -107,9 +107,7 @@ internal static class SupernetCommand
                 Seed: r.GetValue(seed),
                 KeepBest: false,
                 InitialAccumulator: r.GetValue(initialAccumulator),
-                WarmupSteps: TrainingOptions.Warmup(r, lrWarmup));
-            if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch-size and --epochs must be at least 1");
-            if (settings.Steps < 1) throw new CommandException("--steps must be at least 1");
+                WarmupSteps: r.GetValue(lrWarmup)));
             if (source.Sampling.WarmupSteps < 0) throw new CommandException("--warmup-steps must be at least 0");
             var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"supernet-{searchSpace.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), evaluation, targetDevice, r.GetValue(json), stdout, progress);

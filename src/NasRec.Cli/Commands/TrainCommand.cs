@@ -78,7 +78,7 @@ internal static class TrainCommand
                 : ArchitectureSource(r.GetValue(arch) ?? throw new CommandException("--arch is required (or --baseline logistic, or --resume <run dir>)"),
                     r.GetValue(spaces), searchCap);
             bool reference = r.GetValue(recipe) == "reference";
-            var settings = new TrainingSettings(
+            var settings = TrainingOptions.Checked(new TrainingSettings(
                 BatchSize: r.GetValue(batch) ?? defaults.BatchSize,
                 LearningRate: r.GetValue(lr) ?? defaults.LearningRate,
                 Schedule: ParseSchedule(r.GetValue(schedule)!),
@@ -92,8 +92,7 @@ internal static class TrainCommand
                 Seed: r.GetValue(seed),
                 WeightDecay: r.GetValue(wd),
                 InitialAccumulator: r.GetValue(initialAccumulator),
-                WarmupSteps: TrainingOptions.Warmup(r, lrWarmup));
-            if (settings.BatchSize < 1 || settings.Epochs < 1) throw new CommandException("--batch and --epochs must be at least 1");
+                WarmupSteps: r.GetValue(lrWarmup)));
             var folder = r.GetValue(output)?.FullName ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             return Train(source, settings, folder, resume: false, r.GetRequiredValue(data), targetDevice, r.GetValue(json), stdout, progress);
         }));

@@ -32,11 +32,25 @@ internal static class TrainingOptions
         Description = "Steps of the learning rate's linear warm-up (default: a tenth of the run, as the reference)",
     };
 
-    /// <summary>The <see cref="LearningRateWarmup"/> given, checked.</summary>
-    public static long? Warmup(ParseResult result, Option<long?> option)
+    /// <summary>
+    /// <paramref name="settings"/>, taken from the options of <c>train</c> or <c>supernet train</c>, once checked: a value
+    /// out of range is an error naming its option, not a run that diverges or never validates.
+    /// </summary>
+    public static TrainingSettings Checked(TrainingSettings settings)
     {
-        var steps = result.GetValue(option);
-        return steps < 0 ? throw new CommandException("--lr-warmup must be at least 0") : steps;
+        void Require(bool condition, string message)
+        {
+            if (!condition) throw new CommandException(message);
+        }
+        Require(settings.BatchSize >= 1 && settings.Epochs >= 1, "--batch and --epochs must be at least 1");
+        Require(settings.Steps is null or >= 1, "--steps must be at least 1");
+        Require(settings.LearningRate > 0 && double.IsFinite(settings.LearningRate), "--lr must be above 0");
+        Require(settings.WeightDecay >= 0 && double.IsFinite(settings.WeightDecay), "--wd must be at least 0");
+        Require(settings.InitialAccumulator >= 0 && double.IsFinite(settings.InitialAccumulator), "--initial-accumulator must be at least 0");
+        Require(settings.WarmupSteps is null or >= 0, "--lr-warmup must be at least 0");
+        Require(settings.EvaluateEvery >= 0 && settings.CheckpointEvery >= 0, "--eval-every and --checkpoint-every must be at least 0 (0: only at the end)");
+        Require(settings.Patience is null or >= 1, "--patience must be at least 1");
+        return settings;
     }
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "No progress on standard error" };
