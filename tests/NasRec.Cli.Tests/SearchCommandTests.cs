@@ -97,6 +97,9 @@ public sealed class SearchCommandTests : IDisposable
     [InlineData("--tournament", "9", "tournament")]
     [InlineData("--workers", "0", "--workers")]
     [InlineData("--method", "list", "--archs")]
+    [InlineData("--max-mflops", "-1", "budgets must be above 0")]
+    [InlineData("--max-params", "0", "budgets must be above 0")]
+    [InlineData("--finetune-lr", "0", "--finetune-lr must be above 0")]
     public void BadSettingsAreOneLineErrors(string option, string value, string mentioned)
     {
         var (exit, _, error) = Run(["search", "--supernet", supernet, "--data", store, "-o", temp.File("s"), .. SmallEvolution, option, value]);

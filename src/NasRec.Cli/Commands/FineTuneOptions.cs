@@ -31,6 +31,7 @@ internal sealed class FineTuneOptions
         };
         if (settings.Steps < 0 || settings.BatchSize < 1 || settings.ValidationRows < 1)
             throw new CommandException("--finetune-steps must be at least 0, --finetune-batch and --val-rows at least 1");
+        if (!(settings.LearningRate > 0 && double.IsFinite(settings.LearningRate))) throw new CommandException("--finetune-lr must be above 0");
         return settings;
     }
 }

@@ -79,6 +79,7 @@ public sealed record SearchSettings(
         Require(Tournament >= 1 && Tournament <= Population, $"the tournament ({Tournament}) must be between 1 and the population ({Population})");
         Require(HistoryPerGeneration >= 1 && HistoryPerGeneration <= Children, $"the history per generation ({HistoryPerGeneration}) must be between 1 and the children ({Children})");
         Require(Method != SearchMethod.List || Architectures is { Count: > 0 }, "list search needs at least one architecture");
+        Require((MaxMegaFlops is null or > 0) && (MaxParameters is null or > 0), "the MFLOPs and parameter budgets must be above 0");
     }
 }
 
