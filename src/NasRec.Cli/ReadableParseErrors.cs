@@ -5,7 +5,8 @@ namespace NasRec.Cli;
 
 /// <summary>
 /// The error writer of a command line that did not parse: System.CommandLine names the type a value failed to convert
-/// to as .NET spells it (<c>'System.Nullable`1[System.Double]'</c>); this says "a number" or "an integer" instead.
+/// to as .NET spells it (<c>'System.Nullable`1[System.Double]'</c>); this says "a number", "an integer" or, for a
+/// choice such as an enumeration, "one of its values" instead.
 /// </summary>
 internal sealed partial class ReadableParseErrors(TextWriter inner) : TextWriter
 {
@@ -19,9 +20,13 @@ internal sealed partial class ReadableParseErrors(TextWriter inner) : TextWriter
 
     public override void Flush() => inner.Flush();
 
-    internal static string? Readable(string? message) => message is null ? null : ExpectedType().Replace(message, match =>
-        match.Groups["type"].Value is "Int32" or "Int64" ? "as an integer" : "as a number");
+    internal static string? Readable(string? message) => message is null ? null : ExpectedType().Replace(message, match => match.Groups["type"].Value switch
+    {
+        "System.Int32" or "System.Int64" => "as an integer",
+        "System.Double" or "System.Single" => "as a number",
+        _ => "as one of its values",
+    });
 
-    [GeneratedRegex(@"as expected type '(?:System\.Nullable`1\[)?System\.(?<type>Int32|Int64|Double|Single)\]?'", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"as expected type '(?:System\.Nullable`1\[)?(?<type>[\w.]+)\]?'", RegexOptions.CultureInvariant)]
     private static partial Regex ExpectedType();
 }

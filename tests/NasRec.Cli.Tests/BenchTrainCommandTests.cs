@@ -29,4 +29,21 @@ public sealed class BenchTrainCommandTests
         Assert.Contains("measured alternately (with full tables one after the other, each alone in memory)", output);
         Assert.Matches(@"AvazuNasRecNetSmall\s+full\s+256\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
     }
+
+    /// <summary>Once a native abort (libtorch's set_num_threads(0)), a NaN figure (no timed step) and NASREC900 (one class of labels).</summary>
+    [Theory]
+    [InlineData("bench train --threads 0", "--threads must be at least 1")]
+    [InlineData("bench supernet --threads 0", "--threads must be at least 1")]
+    [InlineData("bench train --steps 0", "--steps and --rounds must be at least 1, --warmup at least 0")]
+    [InlineData("bench train --auc-rows 2", "--cap-rows and --inference-batch must be at least 1, --auc-rows at least 1,000 (two classes of labels)")]
+    [InlineData("data bench . --batch-size 0", "--batch-size and --passes must be at least 1")]
+    [InlineData("data bench . --table-cap 0", "--table-cap must be at least 1")]
+    public void AMeasurementThatCannotMeasureIsOneLineAndExitOneBeforeItStarts(string command, string message)
+    {
+        var (exitCode, output, error) = CliRunner.Run(command.Split(' '));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output);
+        Assert.Equal("error: " + message, error.Trim());
+    }
 }

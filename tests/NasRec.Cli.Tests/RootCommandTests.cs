@@ -34,9 +34,10 @@ public sealed class RootCommandTests
     [InlineData("--lr", "abc", "as a number")]
     [InlineData("--steps", "1.5", "as an integer")]
     [InlineData("--batch", "many", "as an integer")]
-    public void AValueThatDoesNotParseNamesTheOptionAndTheKindOfNumberNotADotNetType(string option, string value, string expected)
+    [InlineData("--split", "Nope", "as one of its values")]
+    public void AValueThatDoesNotParseNamesTheOptionAndWhatItTakesNotADotNetType(string option, string value, string expected)
     {
-        var (exitCode, _, error) = CliRunner.Run("train", "--arch", "a.arch.yaml", "--data", ".", option, value);
+        var (exitCode, _, error) = CliRunner.Run(option == "--split" ? ["data", "bench", ".", option, value] : ["train", "--arch", "a.arch.yaml", "--data", ".", option, value]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"Cannot parse argument '{value}' for option '{option}' {expected}.", error);

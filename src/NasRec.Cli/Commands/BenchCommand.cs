@@ -54,7 +54,11 @@ internal static class BenchCommand
         };
         train.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
-            set_num_threads(r.GetValue(threads));
+            DeviceOptions.SetThreads(r.GetValue(threads));
+            if (r.GetValue(steps) < 1 || r.GetValue(rounds) < 1 || r.GetValue(warmup) < 0)
+                throw new CommandException("--steps and --rounds must be at least 1, --warmup at least 0");
+            if (r.GetValue(capRows) < 1 || r.GetValue(inferenceBatch) < 1 || r.GetValue(aucRows) < 1000)
+                throw new CommandException("--cap-rows and --inference-batch must be at least 1, --auc-rows at least 1,000 (two classes of labels)");
             var chosen = r.GetValue(models) is { Length: > 0 } names ? Models.Where(m => names.Contains(m.Name)).ToArray() : Models;
             var caps = r.GetValue(tables) switch
             {

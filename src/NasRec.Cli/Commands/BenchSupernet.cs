@@ -51,7 +51,7 @@ internal static class BenchSupernet
         {
             if (r.GetValue(batch) < 1 || r.GetValue(steps) < 1 || r.GetValue(warmup) < 0)
                 throw new CommandException("--batch and --steps must be at least 1, --warmup at least 0");
-            set_num_threads(r.GetValue(threads));
+            DeviceOptions.SetThreads(r.GetValue(threads));
             var folder = SpacesFolder.Resolve(r.GetValue(spaces));
             var documents = SpacesFolder.Load(folder).Files.Select(f => f.Document).ToList();
             var dataset = Named<DatasetSchema>(documents, r.GetValue(datasetOption)!, folder);

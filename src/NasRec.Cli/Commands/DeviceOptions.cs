@@ -23,11 +23,7 @@ internal sealed class DeviceOptions
     /// <summary>Applies --threads and resolves --device.</summary>
     public Device Setup(ParseResult r)
     {
-        if (r.GetValue(threads) is int count)
-        {
-            if (count < 1) throw new CommandException("--threads must be at least 1");
-            set_num_threads(count);
-        }
+        if (r.GetValue(threads) is int count) SetThreads(count);
         return r.GetValue(device) switch
         {
             "cpu" => CPU,
@@ -36,4 +32,8 @@ internal sealed class DeviceOptions
             _ => cuda.is_available() ? CUDA : CPU,
         };
     }
+
+    /// <summary>libtorch's CPU threads from <c>--threads</c>: below 1, libtorch would abort the process.</summary>
+    public static void SetThreads(int count) =>
+        set_num_threads(count >= 1 ? count : throw new CommandException("--threads must be at least 1"));
 }

@@ -125,6 +125,8 @@ internal static class DataCommand
         var command = new Command("bench", "Reads a split as batches and prints rows/s per pass (the batch-iteration benchmark).") { store, split, batch, cap, order, passes };
         command.SetAction(CommandAction.Of((parseResult, stdout, _) =>
         {
+            if (parseResult.GetValue(batch) < 1 || parseResult.GetValue(passes) < 1) throw new CommandException("--batch-size and --passes must be at least 1");
+            if (parseResult.GetValue(cap) < 1) throw new CommandException("--table-cap must be at least 1");
             using var data = DataStore.Open(parseResult.GetRequiredValue(store));
             var options = new BatchOptions(parseResult.GetValue(batch), data.Schema.TableSizes(parseResult.GetValue(cap)).ToList()) { Order = parseResult.GetValue(order) };
             using var reader = data.Read(parseResult.GetValue(split), options);
