@@ -76,6 +76,20 @@ public sealed class QuickstartCommandTests : IDisposable
         Assert.Contains("already holds files", result.Error);
     }
 
+    /// <summary>Once, --scale 1e300 saturated every size and began writing 9.2·10¹⁸ rows.</summary>
+    [Theory]
+    [InlineData("--scale", "0", "--scale must be above 0 and at most 1,000")]
+    [InlineData("--scale", "1e300", "--scale must be above 0 and at most 1,000")]
+    [InlineData("--rows", "50", "--rows must be at least 100")]
+    public void QuickstartRefusesSizesItCannotRunAndWritesNothing(string option, string value, string message)
+    {
+        var result = CliRunner.Run("quickstart", "--output", temp.File("refused"), option, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: " + message, result.Error.Trim());
+        Assert.False(Directory.Exists(temp.File("refused")));
+    }
+
     /// <summary>The schema path a YAML document's language-server line names.</summary>
     private static string SchemaPath(string yaml) => Regex.Match(yaml, @"\$schema=(\S+)").Groups[1].Value;
 }

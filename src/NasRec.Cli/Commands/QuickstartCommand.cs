@@ -13,7 +13,7 @@ internal static class QuickstartCommand
         var defaults = QuickstartSettings.Default;
         var output = new Option<DirectoryInfo>("--output", "-o") { HelpName = "dir", Description = "The folder for everything it writes (default: quickstart-<time>); must be new or empty" };
         var rows = new Option<long?>("--rows") { HelpName = "count", Description = $"Synthetic rows (default {defaults.Rows:N0}, times --scale)" };
-        var scale = new Option<double>("--scale") { HelpName = "factor", Description = "Multiplies the rows, the population, the generations and the fine-tuning steps", DefaultValueFactory = _ => 1 };
+        var scale = new Option<double>("--scale") { HelpName = "factor", Description = "Multiplies the rows, the population, the generations and the fine-tuning steps (above 0, at most 1,000)", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "The seed of the data, the supernet, the search and the training", DefaultValueFactory = _ => defaults.Seed };
         var json = TrainingOptions.Json();
         var deviceOptions = new DeviceOptions();
@@ -31,7 +31,8 @@ internal static class QuickstartCommand
         command.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
             var targetDevice = deviceOptions.Setup(r);
-            if (r.GetValue(scale) <= 0) throw new CommandException("--scale must be above 0");
+            // Above 1,000 the sizes overflow their types (and the rows would fill a disk).
+            if (!(r.GetValue(scale) is > 0 and <= 1_000)) throw new CommandException("--scale must be above 0 and at most 1,000");
             var settings = defaults.Scaled(r.GetValue(scale)) with { Seed = r.GetValue(seed) };
             if (r.GetValue(rows) is long count) settings = settings with { Rows = count >= 100 ? count : throw new CommandException("--rows must be at least 100") };
             var folder = r.GetValue(output)?.FullName ?? Path.GetFullPath($"quickstart-{DateTime.Now:yyyyMMdd-HHmmss}");
