@@ -95,4 +95,14 @@ public sealed class RerankCommandTests : IDisposable
         Assert.Equal(1, exitCode);
         Assert.Equal("error: give one of --search <dir> or --archs <dir>\n", error.Replace("\r", ""));
     }
+
+    [Fact]
+    public void RerankOfAFolderThatIsNoSearchIsOneLineAndWritesNothing()
+    {
+        var (exitCode, _, error) = CliRunner.Run("rerank", "--search", workspace.Archs, "--data", workspace.Store, "--output", workspace.File("rerank-none"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: {workspace.Archs} is not a search folder: it has no journal.jsonl\n", error.Replace("\r", ""));
+        Assert.False(Directory.Exists(workspace.File("rerank-none")));
+    }
 }

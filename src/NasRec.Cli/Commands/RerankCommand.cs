@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Cli.Output;
+using NasRec.Cli.Reports;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Training;
 
@@ -78,6 +79,7 @@ internal static class RerankCommand
                 if (searchFolder is null == archsFolder is null) throw new CommandException("give one of --search <dir> or --archs <dir>");
                 if (r.GetValue(top) < 1) throw new CommandException("--top must be at least 1");
                 var store = r.GetValue(data) ?? throw new CommandException("--data is required (or --resume <rerank dir>)");
+                if (searchFolder is not null) JournalReader.JournalOf(searchFolder.FullName);
                 // A search's spaces folder is found now, so that a resume started elsewhere finds the same one.
                 var spacesFolder = searchFolder is null ? r.GetValue(spaces)?.FullName : SpacesFolder.Resolve(r.GetValue(spaces));
                 return new RerankSettings(

@@ -8,8 +8,7 @@ internal static class JournalReader
     /// <summary>Every complete line of the journal, in the order the search evaluated them.</summary>
     public static IReadOnlyList<JournalEntry> Read(string searchFolder)
     {
-        var path = new SearchFolder(searchFolder).JournalFile;
-        if (!File.Exists(path)) throw new CommandException($"{searchFolder} is not a search folder: it has no {SearchJournal.FileName}");
+        var path = JournalOf(searchFolder);
         try
         {
             var candidates = SearchJournal.Read(path);
@@ -19,5 +18,12 @@ internal static class JournalReader
         {
             throw new CommandException(e.Message);
         }
+    }
+
+    /// <summary>The journal file of <paramref name="searchFolder"/>, which must hold one.</summary>
+    public static string JournalOf(string searchFolder)
+    {
+        var path = new SearchFolder(searchFolder).JournalFile;
+        return File.Exists(path) ? path : throw new CommandException($"{searchFolder} is not a search folder: it has no {SearchJournal.FileName}");
     }
 }
