@@ -65,9 +65,11 @@ public sealed class ImportCommandTests
     }
 
     [Theory]
-    [InlineData("{ not json")]
-    [InlineData("""{ "micro": [], "num_blocks": 7, "use_layernorm": 1, "config": "xlarge" }""")]
-    public void AFileThatIsNotAReferenceConfigIsAnError(string json)
+    [InlineData("{ not json", "is an invalid start of a property name")]
+    [InlineData("""{ "micro": [], "num_blocks": 7, "use_layernorm": 1, "config": "xlarge" }""", "It lacks the properties 'macro'")]
+    [InlineData("""{ "micro": [], "macro": [], "num_blocks": "seven", "use_layernorm": 1, "config": "xlarge" }""", "The value has the wrong type. Path: $.num_blocks")]
+    [InlineData("[1, 2]", "The value has the wrong type. Path: $")]
+    public void AFileThatIsNotAReferenceConfigIsAnErrorSayingWhatIsWrongWithoutDotNetTypes(string json, string problem)
     {
         using var temp = new TempFolder();
         var path = temp.File("criteo_broken.json");
@@ -77,6 +79,8 @@ public sealed class ImportCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains("error: criteo_broken.json is not a reference configuration", error);
+        Assert.Contains(problem, error);
+        Assert.DoesNotContain("NasRec.", error);
     }
 
     [Fact]
