@@ -37,6 +37,12 @@ public sealed class QuickstartCommandTests : IDisposable
         // The schema line names a file that is there, for the editor's language server.
         var schema = SchemaPath(found);
         Assert.True(File.Exists(Path.Combine(temp.File("quickstart"), schema)), schema);
+        // Its space and dataset are written beside it, so the command it suggests reads them (two steps of it here).
+        var spaces = temp.File(Path.Combine("quickstart", "spaces"));
+        Assert.Equal($"nasrec train --arch {json["archPath"]} --data {temp.File(Path.Combine("quickstart", "store"))} --spaces {spaces}", (string)json["trainAgain"]!);
+        var again = CliRunner.Run([.. ((string)json["trainAgain"]!).Split(' ').Skip(1), "--steps", "2", "--output", temp.File("again"), "--quiet"]);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(0, CliRunner.Run("check", spaces).ExitCode);
 
         var report = (string)json["reportDir"]!;
         foreach (var file in new[] { "report.md", "search-progress.png", "logloss-mflops.png", "supernet-training.png", "winner-training.png", "winner.arch.yaml" })

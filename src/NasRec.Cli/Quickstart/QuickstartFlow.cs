@@ -29,9 +29,11 @@ internal sealed record RerankedModel(EvaluatedCandidate Candidate, TestedModel M
 /// <param name="Found">The reranked architecture with the best validation logloss after retraining.</param>
 /// <param name="RandomBest">The best architecture of the search's initial random population, retrained the same way.</param>
 /// <param name="RandomMedian">The median one of that population (by validation logloss during the search), likewise.</param>
+/// <param name="TrainAgain">The command that trains the found architecture again on the same store, its space and
+/// dataset read from the spaces folder written beside it.</param>
 internal sealed record QuickstartResult(
     IReadOnlyList<RerankedModel> Reranked, TestedModel Found, TestedModel RandomBest, TestedModel RandomMedian, TestedModel Logistic, SyntheticStats Data,
-    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir)
+    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir, string TrainAgain)
 {
     /// <summary>The search's best by inherited score, retrained: what the search alone would have exported.</summary>
     public TestedModel SearchBest => Reranked[0].Model;
@@ -49,6 +51,8 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
     private readonly QuickstartDocuments documents = QuickstartDocuments.Load();
 
     private string StoreFolder => Path.Combine(output, "store");
+
+    private string SpacesFolder => Path.Combine(output, "spaces");
 
     public QuickstartResult Run(CancellationToken cancel)
     {
@@ -72,11 +76,15 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         var logistic = Train("logistic", new LogisticSource(documents.DatasetYaml, null), null, cancel);
 
         var result = new QuickstartResult(reranked, winner.Model with { Label = "found" }, randomBest, randomMedian, logistic, data,
-            search.Best.ValLogloss, search.InitialMedianValLogloss, archPath, Path.Combine(output, "report"));
+            search.Best.ValLogloss, search.InitialMedianValLogloss, archPath, Path.Combine(output, "report"),
+            $"nasrec train --arch {Argument(archPath)} --data {Argument(StoreFolder)} --spaces {Argument(SpacesFolder)}");
         Step("Writing the report");
         SearchReport.Write(new SearchReportInputs(searchFolder, supernet, winner.Model.RunFolder, null), result.ReportDir, QuickstartTable.Markdown(result));
         return result;
     }
+
+    /// <summary>A path as a shell argument: quoted when it holds a space.</summary>
+    private static string Argument(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;
 
     /// <returns>The path of the exported <c>.arch.yaml</c>.</returns>
     private string Export(RerankedModel winner)
@@ -85,6 +93,10 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
         // The schema goes beside it, where the report's copy (report/winner.arch.yaml, "../schema/...") finds it too.
         Directory.CreateDirectory(Path.Combine(output, "schema"));
         File.WriteAllText(Path.Combine(output, "schema", QuickstartDocuments.SchemaResource), QuickstartDocuments.SchemaJson());
+        // Its space and dataset, which live inside nasrec, as a spaces folder beside it: train, export and report read them there.
+        var spaces = Directory.CreateDirectory(SpacesFolder).FullName;
+        File.WriteAllText(Path.Combine(spaces, QuickstartDocuments.SpaceResource), documents.SpaceYaml.Replace("$schema=schema/", "$schema=../schema/", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(spaces, QuickstartDocuments.DatasetResource), documents.DatasetYaml);
         var candidate = winner.Candidate.Candidate;
         File.WriteAllText(archPath, ArchitectureWriter.Write(candidate.Architecture, "schema/" + QuickstartDocuments.SchemaResource));
         Step(string.Create(CultureInfo.InvariantCulture,

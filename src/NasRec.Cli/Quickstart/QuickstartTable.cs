@@ -45,6 +45,7 @@ internal static class QuickstartTable
         ["initialMedianValLogloss"] = result.InitialMedianValLogloss,
         ["archPath"] = result.ArchPath,
         ["reportDir"] = result.ReportDir,
+        ["trainAgain"] = result.TrainAgain,
     };
 
     private static IEnumerable<IReadOnlyList<string>> Rows(QuickstartResult result)
