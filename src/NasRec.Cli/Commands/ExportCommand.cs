@@ -51,9 +51,11 @@ internal static class ExportCommand
             }
             if (best.Count == 0) throw new CommandException($"{folder.JournalFile} holds no evaluated candidate");
 
-            var output = Directory.CreateDirectory(r.GetRequiredValue(outputDir).FullName).FullName;
+            var output = r.GetRequiredValue(outputDir).FullName;
             var spacesFolder = SpacesFolder.Resolve(r.GetValue(spaces), output);
             var definitions = SpacesFolder.Load(spacesFolder);
+            // Made once the documents it is checked against are found, so that a failure leaves no empty folder.
+            Directory.CreateDirectory(output);
             var schema = Path.GetRelativePath(output, Path.Combine(spacesFolder, "schema", "nasrec.schema.json")).Replace('\\', '/');
             var written = new List<(string File, JournalEntry Entry)>();
             for (int rank = 1; rank <= best.Count; rank++)
