@@ -24,7 +24,8 @@ public static class AtomicFile
         }
         finally
         {
-            File.Delete(temporary);
+            // Not there after the rename, or when it could not be made (in a missing folder, Delete itself would throw).
+            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 
