@@ -1,3 +1,4 @@
+using NasRec.Cli.Reports;
 using NasRec.Dsl.Model;
 using NasRec.Dsl.Parsing;
 using NasRec.Dsl.Writing;
@@ -18,18 +19,8 @@ internal static class Candidates
     /// </summary>
     public static IReadOnlyList<ScratchCandidate> FromSearch(string folder, int top, string spacesFolder, bool searchCap)
     {
-        var journal = Path.Combine(folder, SearchJournal.FileName);
-        if (!File.Exists(journal)) throw new CommandException($"{folder} is not a search folder (no {SearchJournal.FileName})");
-        IReadOnlyList<JournalEntry> best;
-        try
-        {
-            best = ExportSelection.Best(SearchJournal.Read(journal), top);
-        }
-        catch (SearchException e)
-        {
-            throw new CommandException(e.Message);
-        }
-        return best.Select((entry, rank) =>
+        var journal = JournalReader.JournalOf(folder);
+        return JournalReader.Best(folder, top).Select((entry, rank) =>
         {
             var where = $"{journal}, candidate {entry.Index}";
             // A text that does not parse is left as it is, for the spaces folder's checks to report.

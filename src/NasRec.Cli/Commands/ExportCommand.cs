@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using NasRec.Dsl.Model;
 using NasRec.Dsl.Parsing;
 using NasRec.Dsl.Writing;
+using NasRec.Cli.Reports;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Search;
 
@@ -39,16 +40,7 @@ internal static class ExportCommand
             int count = r.GetValue(top);
             if (count < 1) throw new CommandException("--top must be at least 1");
             var folder = new SearchFolder(r.GetRequiredValue(search).FullName);
-            if (!File.Exists(folder.JournalFile)) throw new CommandException($"{folder.Directory} is not a search folder: it has no {SearchJournal.FileName}");
-            IReadOnlyList<JournalEntry> best;
-            try
-            {
-                best = ExportSelection.Best(SearchJournal.Read(folder.JournalFile), count);
-            }
-            catch (SearchException e)
-            {
-                throw new CommandException(e.Message);
-            }
+            var best = JournalReader.Best(folder.Directory, count);
             if (best.Count == 0) throw new CommandException($"{folder.JournalFile} holds no evaluated candidate");
 
             var output = r.GetRequiredValue(outputDir).FullName;
