@@ -52,6 +52,15 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(workspace.File(Path.Combine("run", "best.pt")))[..2]);
         var header = File.ReadAllBytes(workspace.File("weights.safetensors"));
         Assert.Contains("\"embedding.weight\"", System.Text.Encoding.UTF8.GetString(header, 8, (int)BitConverter.ToInt64(header, 0)));
+        // Beside each, the description python/nasrec_torch.py builds the subnet from (PyTorchExportTests run it).
+        foreach (var description in new[] { Path.Combine("run", "best.nasrec.json"), "weights.nasrec.json" })
+        {
+            var json = JsonNode.Parse(File.ReadAllText(workspace.File(description)))!;
+            Assert.Equal("nasrec-subnet", (string)json["format"]!);
+            Assert.Equal("TinySmall", (string)json["name"]!);
+            Assert.Equal(7, json["blocks"]!.AsArray().Count);
+        }
+        Assert.Contains("best.nasrec.json", pt.Output);
     }
 
     [Fact]

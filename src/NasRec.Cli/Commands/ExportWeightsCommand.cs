@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NasRec.Runtime.Checkpoints;
-using TorchSharp.PyBridge;
+using NasRec.Runtime.Subnets;
 using static TorchSharp.torch;
 
 namespace NasRec.Cli.Commands;
@@ -16,21 +16,29 @@ internal static class ExportWeightsCommand
 
         var command = new Command("export-weights",
             "Writes a checkpoint's weights for PyTorch users: a state dict with the module names of the subnet " +
-            "(embedding.weight is the fused [Σ rows, 16] table, one block of rows per sparse feature in feature order).")
+            "(embedding.weight is the fused [Σ rows, 16] table, one block of rows per sparse feature in feature order), " +
+            "and beside it the subnet's description (<name>.nasrec.json), from which python/nasrec_torch.py builds the " +
+            "same subnet in PyTorch (and exports it to ONNX).")
         {
             checkpoint, format, output,
         };
         command.SetAction(CommandAction.Of((r, stdout, _) =>
         {
             var path = r.GetRequiredValue(checkpoint).FullName;
-            var extension = r.GetValue(format) == "safetensors" ? ".safetensors" : ".pt";
-            var target = r.GetValue(output)?.FullName ?? Path.ChangeExtension(path, extension);
-            var model = TrainingModel.Build(Checkpoint.ReadHeader(path).Model, CPU);
+            var weightsFormat = r.GetValue(format) == "safetensors" ? WeightsFormat.Safetensors : WeightsFormat.PyTorch;
+            var target = r.GetValue(output)?.FullName ?? Path.ChangeExtension(path, WeightsFile.Extension(weightsFormat));
+            var source = Checkpoint.ReadHeader(path).Model;
+            var model = TrainingModel.Build(source, CPU);
             using var module = model.Module;
             Checkpoint.Load(path, module, optimizer: null);
-            if (extension == ".pt") AtomicFile.Write(target, stream => module.save_py(stream, leaveOpen: true));
-            else AtomicFile.Write(target, stream => module.save_safetensors(stream, leaveOpen: true));
+            WeightsFile.Write(module, target, weightsFormat);
             stdout.WriteLine($"Wrote {target}");
+            if (source is SubnetSource subnet)
+            {
+                var (architecture, space, dataset) = subnet.Resolve();
+                var description = SubnetDescription.WriteBeside(target, architecture, space, dataset, model.TableSizes);
+                stdout.WriteLine($"Wrote {description}: python/nasrec_torch.py builds the subnet in PyTorch from it");
+            }
             return 0;
         }));
         return command;

@@ -33,24 +33,22 @@ public sealed class Subnet : nn.Module<Tensor, Tensor, Tensor>
 
         embedding = new SparseEmbedding(SparseEmbedding.Capped(dataset.TableSizes(null), tableCap), space.EmbeddingDim);
         register_module("embedding", embedding);
-        foreach (var shape in Report.Blocks)
+        foreach (var block in SubnetLayout.Of(Report, pruned).Blocks)
         {
-            var plan = BlockPlan.Create(shape, Report, pruned);
-            var operands = shape.Operands(Report.EmbeddingDim, Report.LayerNorm);
-            string prefix = "block" + shape.Index + "_";
-            nn.Module? Build(bool built, string part, OperatorTraits traits)
+            string prefix = "block" + block.Plan.Shape.Index + "_";
+            nn.Module? Build(OperatorModule? operatorModule, string part)
             {
-                if (!built) return null;
-                var module = OperatorFactory.Create(traits.Module(operands), Report.LayerNorm, space.Activation);
+                if (operatorModule is null) return null;
+                var module = OperatorFactory.Create(operatorModule, Report.LayerNorm, space.Activation);
                 register_module(prefix + part, module);
                 return module;
             }
             var modules = new BlockModules(
-                Build(plan.Dense, "dense", OperatorTraits.Of(shape.Block.Dense.Operator)),
-                Build(plan.Sparse, "sparse", OperatorTraits.Of(shape.Block.Sparse.Operator)),
-                (FactorizationMachine?)Build(plan.Fm, "fm", OperatorTraits.Fm),
-                (DenseToSparseMerger?)Build(plan.Merger, "dense_to_sparse", OperatorTraits.DenseToSparse));
-            blocks.Add((plan, modules));
+                Build(block.Dense, "dense"),
+                Build(block.Sparse, "sparse"),
+                (FactorizationMachine?)Build(block.Fm, "fm"),
+                (DenseToSparseMerger?)Build(block.Merger, "dense_to_sparse"));
+            blocks.Add((block.Plan, modules));
         }
         head = nn.Linear(Report.HeadInput, 1);
         register_module("head", head);

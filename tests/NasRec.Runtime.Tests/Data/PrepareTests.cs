@@ -228,7 +228,7 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
-    public void ParquetRowGroupsReadTypedValuesAndAdvanceTheProgressOneByOne()
+    public async Task ParquetRowGroupsReadTypedValuesAndAdvanceTheProgressOneByOne()
     {
         const string yaml = """
             kind: Dataset
@@ -247,10 +247,9 @@ public sealed class PrepareTests : IDisposable
             new Parquet.Schema.DataField<short?>("count"), new Parquet.Schema.DataField<long>("id") };
         var split = Directory.CreateDirectory(PathOf("pq")).FullName;
         var train = Path.Combine(split, "train.parquet");
-        Task.Run(async () =>
+        await using (var file = File.Create(train))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), file))
         {
-            await using var file = File.Create(train);
-            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), file);
             for (int group = 0; group < 3; group++)
             {
                 using var rowGroup = writer.CreateRowGroup();
@@ -259,7 +258,7 @@ public sealed class PrepareTests : IDisposable
                 await rowGroup.WriteAsync<short>(fields[2], new short?[] { (short)group, null }.AsMemory());
                 await rowGroup.WriteAsync<long>(fields[3], new[] { 10L * group, 1234L }.AsMemory());
             }
-        }).GetAwaiter().GetResult();
+        }
         File.Copy(train, Path.Combine(split, "val.parquet"));
         var reports = new List<PrepareProgress>();
 

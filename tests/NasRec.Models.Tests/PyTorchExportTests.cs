@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NasRec.Models.Tests.Generated;
+using NasRec.Runtime.Subnets;
+using TorchSharp;
+using NasRec.Runtime.Checkpoints;
+using static TorchSharp.torch;
+
+namespace NasRec.Models.Tests;
+
+/// <summary>
+/// A test that needs a Python with PyTorch (<c>NASREC_PYTHON</c>, else <c>python3</c> or <c>/usr/bin/python3</c>,
+/// whichever imports torch); skipped where there is none.
+/// </summary>
+public sealed class PyTorchTheoryAttribute : TheoryAttribute
+{
+    private static readonly Lazy<string?> python = new(Find);
+
+    public PyTorchTheoryAttribute()
+    {
+        if (Python is null) Skip = "needs a Python with PyTorch: set NASREC_PYTHON to one";
+    }
+
+    public static string? Python => python.Value;
+
+    private static string? Find()
+    {
+        string?[] candidates = [Environment.GetEnvironmentVariable("NASREC_PYTHON"), "python3", "/usr/bin/python3"];
+        return candidates.OfType<string>().FirstOrDefault(candidate =>
+        {
+            try
+            {
+                using var process = Process.Start(new ProcessStartInfo(candidate, ["-c", "import torch"]) { RedirectStandardError = true })!;
+                process.WaitForExit();
+                return process.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        });
+    }
+}
+
+/// <summary>
+/// <c>python/nasrec_torch.py</c> builds a subnet from the description <c>export-weights</c> writes and loads the
+/// exported weights strictly: in PyTorch it computes the logits ours computes.
+/// </summary>
+[Collection(nameof(GlobalGeneratorCollection))]
+public sealed class PyTorchExportTests : IDisposable
+{
+    private const long SmallTables = 1000;
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("nasrec-pytorch-");
+
+    private static string RepoRoot { get; } = typeof(PyTorchExportTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    public static TheoryData<string, WeightsFormat> Models
+    {
+        get
+        {
+            var data = new TheoryData<string, WeightsFormat>();
+            foreach (var name in ReleasedModel.All.Select(m => m.Name).Append("EdgeCases").Append("EdgeCasesWithLayerNorm"))
+            {
+                foreach (var format in Enum.GetValues<WeightsFormat>()) data.Add(name, format);
+            }
+            return data;
+        }
+    }
+
+    [PyTorchTheory]
+    [MemberData(nameof(Models))]
+    public void PyTorchComputesOurLogitsFromTheExportedWeightsAndDescriptionAndExportsThemToOnnx(string name, WeightsFormat format)
+    {
+        using var scope = NewDisposeScope();
+        var (model, module) = Create(name);
+        using var _ = module;
+        // Biases and norms start at 0 and 1: drawn away from them, a bias or a norm wired wrongly shows.
+        using (no_grad())
+        {
+            var generator = new Generator();
+            generator.manual_seed(5);
+            foreach (var vector in module.parameters().Where(p => p.dim() == 1)) vector.add_(randn(vector.shape, generator: generator).mul_(0.1));
+        }
+        var weights = Path.Combine(folder.FullName, "weights" + WeightsFile.Extension(format));
+        WeightsFile.Write(module, weights, format);
+        SubnetDescription.WriteBeside(weights, model.Architecture, model.Space, model.Dataset, model.Dataset.TableSizes(SmallTables).ToList());
+        var (dense, ids) = model.Batch(64, SmallTables);
+        var batch = Path.Combine(folder.FullName, "batch.json");
+        File.WriteAllText(batch, new JsonObject { ["dense"] = Rows(dense.data<float>().ToArray(), dense.shape[1]), ["ids"] = Rows(ids.data<long>().ToArray(), ids.shape[1]) }.ToJsonString());
+        var onnx = Path.Combine(folder.FullName, "model.onnx");
+
+        float[] expected;
+        using (no_grad()) expected = module.call(dense, ids).data<float>().ToArray();
+        var actual = JsonSerializer.Deserialize<float[]>(RunPython(weights, "--logits", batch, "--onnx", onnx))!;
+
+        Assert.Equal(expected.Length, actual.Length);
+        double largest = expected.Max(Math.Abs), difference = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference <= 1e-5 * Math.Max(1, largest), $"logits differ by up to {difference} (largest {largest})");
+        Assert.True(new FileInfo(onnx).Length > 0);
+    }
+
+    private static (ReleasedModel Model, nn.Module<Tensor, Tensor, Tensor> Module) Create(string name)
+    {
+        manual_seed(3);
+        if (ReleasedModel.All.FirstOrDefault(m => m.Name == name) is { } released)
+            return (released, released.CreateCompiled(SmallTables));
+        // The edge cases, interpreted, with layer norm as their space has it (on) and off.
+        var edgeCases = new ReleasedModel(name, cap => new EdgeCases(cap),
+            EdgeCases.Definition with { LayerNorm = name == "EdgeCasesWithLayerNorm" }, NasRecFullZerosSpace.Definition, CriteoDataset.Definition);
+        return (edgeCases, new Subnet(edgeCases.Architecture, edgeCases.Space, edgeCases.Dataset, SmallTables));
+    }
+
+    private static JsonArray Rows<T>(T[] values, long width) =>
+        new(values.Chunk((int)width).Select(row => (JsonNode)new JsonArray(row.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>())).ToArray());
+
+    private static string RunPython(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(PyTorchTheoryAttribute.Python!, [Path.Combine(RepoRoot, "python", "nasrec_torch.py"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error.Result);
+        return output;
+    }
+}
