@@ -47,6 +47,8 @@ def load(weights, description=None, map_location="cpu"):
     """The subnet of an export, its weights loaded. `description` defaults to the `.nasrec.json` beside `weights`."""
     weights = pathlib.Path(weights)
     description = pathlib.Path(description) if description else weights.with_suffix(".nasrec.json")
+    if not description.exists():
+        raise FileNotFoundError(f"{description} is missing: `nasrec export-weights` writes it beside the weights")
     model = NasRecSubnet(json.loads(description.read_text(encoding="utf-8")))
     if weights.suffix == ".safetensors":
         state = {name: tensor.to(map_location) for name, tensor in read_safetensors(weights).items()}
@@ -336,7 +338,10 @@ def _main():
     parser.add_argument("--logits", metavar="BATCH", help='print the logits of a JSON batch {"dense": [[...]], "ids": [[...]]}')
     args = parser.parse_args()
 
-    model = load(args.weights).eval()
+    try:
+        model = load(args.weights).eval()
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        sys.exit(f"error: {error}")
     parameters = sum(p.numel() for name, p in model.named_parameters() if not name.startswith("embedding."))
     print(f"{model.name}: {parameters:,} parameters besides the embedding tables", file=sys.stderr)
     if args.logits:
