@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NasRec.Cli.Commands;
 using NasRec.Runtime.Checkpoints;
@@ -43,6 +44,17 @@ public sealed class TrainCommandTests : IDisposable
         var evaluate = Run("evaluate", "--checkpoint", workspace.File(Path.Combine("run", "best.ckpt")), "--data", workspace.Store, "--json");
         Assert.Equal(0, evaluate.ExitCode);
         Assert.Equal((double)result["testLogloss"]!, (double)JsonNode.Parse(evaluate.Output)!["logloss"]!, 12);
+
+        // --predictions: a row per test row, whose probabilities give the same logloss as the metrics.
+        var predicted = Run("evaluate", "--checkpoint", workspace.File(Path.Combine("run", "best.ckpt")), "--data", workspace.Store,
+            "--predictions", workspace.File("test.csv"), "--json");
+        Assert.True(predicted.ExitCode == 0, predicted.Error);
+        var lines = File.ReadAllLines(workspace.File("test.csv"));
+        Assert.Equal("label,probability", lines[0]);
+        var rows = lines[1..].Select(line => line.Split(',')).Select(f => (Label: int.Parse(f[0], CultureInfo.InvariantCulture), P: double.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal((long)JsonNode.Parse(predicted.Output)!["count"]!, rows.Count);
+        Assert.All(rows, row => Assert.InRange(row.P, 0, 1));
+        Assert.Equal((double)result["testLogloss"]!, rows.Average(row => -Math.Log(row.Label == 1 ? row.P : 1 - row.P)), 5);
 
         var pt = Run("export-weights", workspace.File(Path.Combine("run", "best.ckpt")), "--format", "pt");
         var safetensors = Run("export-weights", workspace.File(Path.Combine("run", "best.ckpt")), "--format", "safetensors", "-o", workspace.File("weights.safetensors"));

@@ -17,10 +17,15 @@ internal static class EvaluateCommand
             .AcceptOnlyFromAmong("train", "val", "test", "trainval");
         var deviceOptions = new DeviceOptions();
         var json = TrainingOptions.Json();
+        var predictions = new Option<FileInfo?>("--predictions")
+        {
+            HelpName = "file.csv",
+            Description = "Also write every row's label and predicted click probability, in the split's order (data prepare --write-indices maps rows to source lines)",
+        };
 
         var command = new Command("evaluate", "Evaluates a checkpoint on a split: logloss, exact ROC-AUC, normalized entropy, accuracy, calibration.")
         {
-            checkpoint, data, split, json,
+            checkpoint, data, split, json, predictions,
         };
         deviceOptions.AddTo(command);
         command.SetAction(CommandAction.Of((r, stdout, _) =>
@@ -32,7 +37,10 @@ internal static class EvaluateCommand
             Checkpoint.Load(path, module, optimizer: null);
             using var store = TrainingOptions.OpenStore(r.GetRequiredValue(data), model.Dataset);
             var splitName = r.GetValue(split)!;
-            var metrics = Evaluator.Evaluate(module, StoreTrainingData.Evaluation(store, ParseSplit(splitName), model.TableSizes), targetDevice);
+            var scores = Evaluator.Score(module, StoreTrainingData.Evaluation(store, ParseSplit(splitName), model.TableSizes), targetDevice);
+            // Before the metrics, which a split of one class (unlabelled rows, say) cannot have.
+            if (r.GetValue(predictions) is { } predictionsFile) scores.WriteCsv(predictionsFile.FullName);
+            var metrics = scores.Metrics();
             stdout.WriteLine(r.GetValue(json)
                 ? JsonSerializer.Serialize(new { split = splitName, checkpoint = path, metrics.Count, metrics.Logloss, metrics.Auc, ne = metrics.NormalizedEntropy, metrics.Accuracy, metrics.Calibration },
                     new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase })

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Tensors;
@@ -8,13 +9,21 @@ namespace NasRec.Runtime.Training;
 /// <summary>Forwards a whole split without gradients and computes its metrics (spec §5.3).</summary>
 public static class Evaluator
 {
-    public static BinaryMetrics Evaluate(nn.Module<Tensor, Tensor, Tensor> model, IEnumerable<Batch> batches, Device device)
+    public static BinaryMetrics Evaluate(nn.Module<Tensor, Tensor, Tensor> model, IEnumerable<Batch> batches, Device device) =>
+        Score(model, batches, device).Metrics();
+
+    /// <summary>The metrics of <paramref name="forward"/> (dense, sparse ids → logits), e.g. a supernet on a given path.</summary>
+    public static BinaryMetrics Evaluate(Func<Tensor, Tensor, Tensor> forward, IEnumerable<Batch> batches, Device device) =>
+        Score(forward, batches, device).Metrics();
+
+    /// <summary>The model's logit for every row of the batches, in their order, beside the rows' labels.</summary>
+    public static SplitScores Score(nn.Module<Tensor, Tensor, Tensor> model, IEnumerable<Batch> batches, Device device)
     {
         // Nothing in these models behaves differently in eval mode (no dropout, no batch norm); set for form's sake.
         model.eval();
         try
         {
-            return Evaluate(model.call, batches, device);
+            return Score(model.call, batches, device);
         }
         finally
         {
@@ -22,8 +31,7 @@ public static class Evaluator
         }
     }
 
-    /// <summary>The metrics of <paramref name="forward"/> (dense, sparse ids → logits), e.g. a supernet on a given path.</summary>
-    public static BinaryMetrics Evaluate(Func<Tensor, Tensor, Tensor> forward, IEnumerable<Batch> batches, Device device)
+    public static SplitScores Score(Func<Tensor, Tensor, Tensor> forward, IEnumerable<Batch> batches, Device device)
     {
         NativeHeap.RetainFreedMemory();
         var logits = new List<float>();
@@ -36,7 +44,32 @@ public static class Evaluator
             logits.AddRange(output.data<float>());
             labels.AddRange(batch.Label.data<float>());
         }
-        return BinaryMetrics.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(labels));
+        return new SplitScores(logits, labels);
     }
+}
+
+/// <summary>A split's logits and labels, row by row in the split's order.</summary>
+public sealed class SplitScores(List<float> logits, List<float> labels)
+{
+    public int Count => logits.Count;
+
+    public ReadOnlySpan<float> Logits => CollectionsMarshal.AsSpan(logits);
+
+    public ReadOnlySpan<float> Labels => CollectionsMarshal.AsSpan(labels);
+
+    public BinaryMetrics Metrics() => BinaryMetrics.Compute(Logits, Labels);
+
+    /// <summary>Writes <c>label,probability</c> per row (a header line, then the split's order; invariant culture), atomically.</summary>
+    public void WriteCsv(string path) => Checkpoints.AtomicFile.Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        writer.Write("label,probability\n");
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        for (int i = 0; i < logits.Count; i++)
+        {
+            writer.Write(labels[i] == 1 ? "1," : "0,");
+            writer.Write((1f / (1f + MathF.Exp(-logits[i]))).ToString("R", culture));
+            writer.Write('\n');
+        }
+    });
 }
