@@ -1,3 +1,5 @@
+using NasRec.Runtime.Data;
+
 namespace NasRec.Runtime.Metrics;
 
 /// <summary>
@@ -11,6 +13,19 @@ namespace NasRec.Runtime.Metrics;
 /// <param name="Calibration">Mean predicted probability over the positive rate (1 is calibrated).</param>
 public sealed record BinaryMetrics(long Count, double Logloss, double Auc, double Accuracy, double NormalizedEntropy, double Calibration)
 {
+    /// <summary>
+    /// Checks that rows about to be evaluated can be: a store's split of one class (say, unlabelled rows) is the
+    /// user's data, not a bug. <paramref name="rows"/> describes them for the message ("The 300 rows evaluated").
+    /// </summary>
+    /// <exception cref="DataException">There are no labels, or all are one class.</exception>
+    public static void RequireBothClasses(ReadOnlySpan<float> labels, string rows)
+    {
+        bool positives = labels.Contains(1f), negatives = labels.Contains(0f);
+        if (labels.IsEmpty) throw new DataException($"{rows} are none: there is nothing to evaluate.");
+        if (!positives || !negatives)
+            throw new DataException($"{rows} are all labelled {(positives ? 1 : 0)}: AUC and normalized entropy need both classes.");
+    }
+
     /// <summary>The metrics of <paramref name="logits"/> against <paramref name="labels"/> (each 0 or 1).</summary>
     /// <exception cref="ArgumentException">Lengths differ, or the labels hold a single class (AUC and NE are undefined).</exception>
     public static BinaryMetrics Compute(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels)

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Metrics;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Search;
@@ -26,6 +29,17 @@ public sealed class FineTuneData : IDisposable
     {
         var train = Read(store, DataSplit.Train, new BatchOptions(settings.BatchSize, tableSizes) { MaxRows = (long)settings.Steps * settings.BatchSize });
         var validation = Read(store, DataSplit.Val, new BatchOptions(FineTuneSettings.ValidationBatchSize, tableSizes) { MaxRows = settings.ValidationRows });
+        try
+        {
+            BinaryMetrics.RequireBothClasses(MemoryMarshal.Cast<byte, float>(validation.Label.bytes),
+                string.Create(CultureInfo.InvariantCulture, $"The {validation.Rows:N0} validation rows that score each candidate"));
+        }
+        catch
+        {
+            train.Dispose();
+            validation.Dispose();
+            throw;
+        }
         return new FineTuneData(train, validation);
     }
 

@@ -1,3 +1,4 @@
+using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 
 namespace NasRec.Runtime.Tests.Metrics;
@@ -37,5 +38,15 @@ public sealed class BinaryMetricsTests
     public void ASplitWithOneClassIsRejected()
     {
         Assert.Throws<ArgumentException>(() => BinaryMetrics.Compute(new[] { 0.1f, 0.2f }, new[] { 0f, 0f }));
+    }
+
+    [Fact]
+    public void RowsOfOneClassOrNoneAreTheDatasFaultNamedForTheUser()
+    {
+        var single = Assert.Throws<DataException>(() => BinaryMetrics.RequireBothClasses(new[] { 1f, 1f, 1f }, "The 3 rows evaluated"));
+        Assert.Equal("The 3 rows evaluated are all labelled 1: AUC and normalized entropy need both classes.", single.Message);
+        var none = Assert.Throws<DataException>(() => BinaryMetrics.RequireBothClasses([], "The 0 rows evaluated"));
+        Assert.Contains("are none", none.Message);
+        BinaryMetrics.RequireBothClasses(Labels, "both classes");
     }
 }
