@@ -76,6 +76,29 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void RowsOfOneClassStopTrainingBeforeItStartsAndEvaluateAfterWritingThePredictions()
+    {
+        // The same rows, every label 0: as a store of unlabelled rows to score would hold.
+        File.WriteAllLines(workspace.File("unlabelled.tsv"), File.ReadAllLines(workspace.File("rows.tsv")).Select(line => "0" + line[1..]));
+        Assert.Equal(0, Run("data", "prepare", "--dataset", Path.Combine(workspace.Spaces, "tiny.dataset.yaml"), "--input", workspace.File("unlabelled.tsv"),
+            "--output", workspace.File("unlabelled")).ExitCode);
+
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.File("unlabelled"), "--spaces", workspace.Spaces,
+            "--output", workspace.File("never"), "--steps", "2");
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("rows of its val split, which validation evaluates, are all labelled 0", train.Error);
+        Assert.False(Directory.Exists(workspace.File("never")));
+
+        Assert.Equal(0, Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("scorer"), "--batch", "16", "--steps", "2", "--quiet").ExitCode);
+        var evaluate = Run("evaluate", "--checkpoint", workspace.File(Path.Combine("scorer", "best.ckpt")), "--data", workspace.File("unlabelled"),
+            "--predictions", workspace.File("scores.csv"));
+        Assert.Equal(1, evaluate.ExitCode);
+        Assert.Contains("all labelled 0: AUC and normalized entropy need both classes", evaluate.Error);
+        Assert.Equal(81, File.ReadAllLines(workspace.File("scores.csv")).Length); // a header and the test split's 80 rows
+    }
+
+    [Fact]
     public void QuietJsonTrainingWritesOnlyTheJsonObject()
     {
         var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,

@@ -20,10 +20,17 @@ public sealed record BinaryMetrics(long Count, double Logloss, double Auc, doubl
     /// <exception cref="DataException">There are no labels, or all are one class.</exception>
     public static void RequireBothClasses(ReadOnlySpan<float> labels, string rows)
     {
-        bool positives = labels.Contains(1f), negatives = labels.Contains(0f);
-        if (labels.IsEmpty) throw new DataException($"{rows} are none: there is nothing to evaluate.");
-        if (!positives || !negatives)
-            throw new DataException($"{rows} are all labelled {(positives ? 1 : 0)}: AUC and normalized entropy need both classes.");
+        long positives = 0;
+        foreach (var label in labels) positives += label == 1 ? 1 : 0;
+        RequireBothClasses(labels.Length, positives, rows);
+    }
+
+    /// <inheritdoc cref="RequireBothClasses(ReadOnlySpan{float}, string)"/>
+    public static void RequireBothClasses(long count, long positives, string rows)
+    {
+        if (count == 0) throw new DataException($"{rows} are none: there is nothing to evaluate.");
+        if (positives == 0 || positives == count)
+            throw new DataException($"{rows} are all labelled {(positives == 0 ? 0 : 1)}: AUC and normalized entropy need both classes.");
     }
 
     /// <summary>The metrics of <paramref name="logits"/> against <paramref name="labels"/> (each 0 or 1).</summary>

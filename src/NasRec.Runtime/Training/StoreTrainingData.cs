@@ -1,4 +1,6 @@
+using System.Globalization;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Metrics;
 
 namespace NasRec.Runtime.Training;
 
@@ -9,6 +11,13 @@ public static class StoreTrainingData
     /// train (shuffled per epoch when <paramref name="shuffle"/>), val and test.</param>
     public static TrainingData Create(DataStore store, int batchSize, IReadOnlyList<long> tableSizes, bool reference, bool shuffle, int seed)
     {
+        if (!reference)
+        {
+            // Checked before training, not at the first validation, where the run would end with its work unsaved.
+            var val = store.Manifest.Of(DataSplit.Val);
+            BinaryMetrics.RequireBothClasses(val.Rows, val.Positives,
+                string.Create(CultureInfo.InvariantCulture, $"{store.Directory}: the {val.Rows:N0} rows of its val split, which validation evaluates,"));
+        }
         var trainSplit = reference ? DataSplit.TrainVal : DataSplit.Train;
         var order = reference ? BatchOrder.RoundRobinShards : shuffle ? BatchOrder.Shuffled : BatchOrder.Sequential;
         var train = new BatchOptions(batchSize, tableSizes) { Order = order, Seed = seed };
