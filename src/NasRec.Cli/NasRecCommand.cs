@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using NasRec.Cli.Commands;
 using NasRec.Cli.Commands.Data;
 
@@ -11,7 +13,23 @@ public static class NasRecCommand
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parsed = Create().Parse(args);
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = parsed.Errors.Count == 0 ? error : new ReadableParseErrors(error) });
+        if (parsed.Errors.Count == 0) return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // The error lines and where the options are described: the whole help printed before them would bury them.
+        if (parsed.Action is ParseErrorAction errors) errors.ShowHelp = false;
+        int exitCode = parsed.Invoke(new InvocationConfiguration { Output = output, Error = new ReadableParseErrors(error) });
+        error.WriteLine($"See '{CommandPath(parsed.CommandResult)} --help'.");
+        return exitCode;
+    }
+
+    /// <summary>"nasrec data prepare" for the command a parse reached.</summary>
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = command; result is not null; result = result.Parent)
+        {
+            if (result is CommandResult { Command: not RootCommand } named) names.Insert(0, named.Command.Name);
+        }
+        return string.Join(' ', names.Prepend("nasrec"));
     }
 
     public static RootCommand Create()

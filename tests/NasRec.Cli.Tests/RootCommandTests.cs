@@ -30,6 +30,17 @@ public sealed class RootCommandTests
         Assert.Contains("--no-such-option", error);
     }
 
+    [Fact]
+    public void ACommandLineThatDoesNotParseGetsItsErrorsAndWhereTheOptionsAreNotTheWholeHelp()
+    {
+        var (exitCode, output, error) = CliRunner.Run("data", "prepare", "--input");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Option '--dataset' is required.", error);
+        Assert.EndsWith("See 'nasrec data prepare --help'.", error.TrimEnd());
+        Assert.DoesNotContain("Usage:", output + error);
+    }
+
     [Theory]
     [InlineData("--lr", "abc", "as a number")]
     [InlineData("--steps", "1.5", "as an integer")]
