@@ -99,6 +99,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ABatchLargerThanTheTrainSplitIsRefusedBeforeARunThatWouldTrainNothing()
+    {
+        // A partial batch takes no step, so this run would have reported a step and changed no weight.
+        var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,
+            "--output", workspace.File("huge"), "--batch", "100000");
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("its train split holds 640 rows, fewer than one batch of 100,000: no step would train", train.Error);
+        Assert.False(Directory.Exists(workspace.File("huge")));
+    }
+
+    [Fact]
     public void QuietJsonTrainingWritesOnlyTheJsonObject()
     {
         var train = Run("train", "--arch", SmallArchitecture, "--data", workspace.Store, "--spaces", workspace.Spaces,

@@ -79,8 +79,8 @@ public sealed class Trainer : IDisposable
                     if (!float.IsFinite(loss)) throw Diverged(loss);
                     lossSum += loss;
                     losses++;
+                    samples += batch.Size;
                 }
-                samples += batch.Size;
                 position = position with { Step = position.Step + 1, BatchInEpoch = position.BatchInEpoch + 1 };
                 clock.Stop();
 
