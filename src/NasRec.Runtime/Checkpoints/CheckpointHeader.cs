@@ -13,9 +13,10 @@ namespace NasRec.Runtime.Checkpoints;
 /// <param name="RngState">The CPU generator's state (base64), restored on resume.</param>
 /// <param name="HasOptimizerState">Whether the optimizer's accumulators follow the weights.</param>
 /// <param name="Sampler">A supernet run's path sampler, so that a resumed run draws the same paths; null for a subnet.</param>
+/// <param name="Data">The fingerprint of the rows the run trains on (<see cref="TrainingData.Fingerprint"/>); null when unknown.</param>
 public sealed record CheckpointHeader(
     ModelSource Model, TrainingSettings Settings, TrainingPosition Position, string RngState, bool HasOptimizerState = false,
-    PathSamplerState? Sampler = null);
+    PathSamplerState? Sampler = null, string? Data = null);
 
 /// <summary>
 /// The model a run trains, as the YAML documents that rebuild it anywhere (the checkpoint header and settings.json

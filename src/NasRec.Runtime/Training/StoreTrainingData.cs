@@ -35,7 +35,8 @@ public static class StoreTrainingData
             batchesPerEpoch,
             (epoch, skip) => Batches(store, trainSplit, train with { Epoch = epoch, SkipBatches = skip }),
             reference ? null : () => Evaluation(store, DataSplit.Val, tableSizes),
-            () => Evaluation(store, DataSplit.Test, tableSizes));
+            () => Evaluation(store, DataSplit.Test, tableSizes),
+            store.Manifest.Fingerprint());
     }
 
     /// <summary>A split in stored order, in evaluation-sized batches.</summary>

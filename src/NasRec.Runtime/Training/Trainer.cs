@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Data;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Optim;
 using static TorchSharp.torch;
@@ -132,6 +133,12 @@ public sealed class Trainer : IDisposable
     {
         if (!File.Exists(run.LastCheckpoint)) throw new FileNotFoundException($"{run.Directory} has no last.ckpt to resume from.", run.LastCheckpoint);
         var header = Checkpoint.Load(run.LastCheckpoint, model, step.Optimizer);
+        if (header.Data is { } trained && data.Fingerprint is { } given && trained != given)
+        {
+            throw new DataException(
+                $"{run.Directory} was trained on other rows than the store given holds (fingerprint {trained[..Math.Min(12, trained.Length)]}, not {given[..Math.Min(12, given.Length)]}): " +
+                "a run resumes only on the data it started on, to end as it would have");
+        }
         position = header.Position;
         if (sampling is not null)
             sampling.Sampler.State = header.Sampler ?? throw new InvalidDataException($"{run.LastCheckpoint} holds no path sampler state to resume from.");
@@ -164,7 +171,8 @@ public sealed class Trainer : IDisposable
     private CheckpointHeader Header()
     {
         using var state = get_rng_state();
-        return new CheckpointHeader(source, settings, position, Convert.ToBase64String(state.data<byte>().ToArray()), Sampler: sampling?.Sampler.State);
+        return new CheckpointHeader(source, settings, position, Convert.ToBase64String(state.data<byte>().ToArray()), Sampler: sampling?.Sampler.State,
+            Data: data.Fingerprint);
     }
 
     private TrainingDivergedException Diverged(float loss)

@@ -97,6 +97,20 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void TheFingerprintNamesTheRowsNotWhereOrWhenTheyWerePrepared()
+    {
+        var input = SplitFolder("1\t3\t\t68fd1e64\t\n0\t-2\t7\t\t3\n", "0\t0\t0\t0\t0\n", "1\t1\t1\t1\t1\n");
+        string first, again, other;
+        using (var store = Prepare(TinyTsv, input, store: "first")) first = store.Manifest.Fingerprint();
+        using (var store = Prepare(TinyTsv, input, store: "again")) again = store.Manifest.Fingerprint();
+        File.WriteAllText(Path.Combine(input, "train.tsv"), "1\t3\t\t68fd1e64\t\n0\t-2\t7\t\t4\n");
+        using (var store = Prepare(TinyTsv, input, store: "other")) other = store.Manifest.Fingerprint();
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
     public void TheSameStoreServesCappedAndFullTables()
     {
         using var store = Prepare(TinyTsv, SplitFolder("1\t0\t0\tffffff\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"));

@@ -147,6 +147,20 @@ public sealed class TrainerTests : IDisposable
         Assert.All(rates, r => Assert.Equal(schedule.At(r.Item1 - 1), r.Item2, 12));
     }
 
+    [Fact]
+    public void ARunResumesOnlyOnTheRowsItStartedOn()
+    {
+        var settings = new TrainingSettings(BatchSize: 32, LearningRate: 0.2, CheckpointEvery: 4);
+        var run = Path.Combine(folder, "fingerprinted");
+        using var cancel = new CancellationTokenSource();
+        Train(run, settings, Data(batches: 15) with { Fingerprint = "rows-a" }, progress: p => { if (p.Step == 6) cancel.Cancel(); }, cancel: cancel.Token);
+
+        var error = Assert.Throws<DataException>(() => Train(run, settings, Data(batches: 15) with { Fingerprint = "rows-b" }, resume: true));
+
+        Assert.Contains("was trained on other rows than the store given holds", error.Message);
+        Assert.Equal(15, Train(run, settings, Data(batches: 15) with { Fingerprint = "rows-a" }, resume: true).Steps);
+    }
+
     private static List<string> Evaluations(string run) => File.ReadLines(Path.Combine(run, "metrics.jsonl"))
         .Where(line => !line.Contains("\"train\"")).ToList();
 

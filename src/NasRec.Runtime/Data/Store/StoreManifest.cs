@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -20,6 +23,20 @@ public sealed record StoreManifest(
     public const int CurrentFormat = 1;
 
     public SplitSummary Of(DataSplit split) => Splits[StoreFiles.Stem(split)];
+
+    /// <summary>
+    /// What the store's rows are, as one hash: the dataset and its schema, the sources' contents, the split and each
+    /// split's rows and positives. Preparing the same input again gives the same fingerprint; where and when do not count.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Dataset}\n{SchemaSha256}\n{Split}\n");
+        foreach (var source in Sources) text.Append(source.Sha256).Append('\n');
+        foreach (var (name, split) in Splits.OrderBy(s => s.Key, StringComparer.Ordinal))
+            text.Append(CultureInfo.InvariantCulture, $"{name} {split.Rows} {split.Positives}\n");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, ManifestJson.Default.StoreManifest);
 
