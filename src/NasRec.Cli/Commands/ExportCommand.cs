@@ -78,7 +78,7 @@ internal static class ExportCommand
             else
             {
                 foreach (var (file, entry) in written) stdout.WriteLine($"{file}  val logloss {entry.ValLogloss:F5}  {entry.Mflops:F4} MFLOPs  {entry.Params:N0} params");
-                if (best.Count < count) stdout.WriteLine($"The search holds {best.Count} distinct architectures; exported them all.");
+                if (best.Count < count) stdout.WriteLine($"The search holds {best.Count} distinct architecture{(best.Count == 1 ? "" : "s")}; exported {(best.Count == 1 ? "it" : "them all")}.");
             }
             return 0;
         }));

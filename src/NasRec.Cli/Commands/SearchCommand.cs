@@ -175,7 +175,7 @@ internal static class SearchCommand
             $"{result.OverBudgetRejected:N0} over the budget were never evaluated.");
         stdout.WriteLine($"Best: val logloss {best.ValLogloss:F5} (initial population's median {result.InitialMedianValLogloss:F5}), " +
             $"{best.Candidate.MegaFlops:F4} MFLOPs, {best.Candidate.Parameters:N0} parameters, candidate {best.Candidate.Index}.");
-        stdout.WriteLine($"Pareto front of (val logloss, MFLOPs): {result.Front.Count} architectures; summary: {folder.SummaryFile}");
+        stdout.WriteLine($"Pareto front of (val logloss, MFLOPs): {result.Front.Count} architecture{(result.Front.Count == 1 ? "" : "s")}; summary: {folder.SummaryFile}");
         stdout.WriteLine($"Next: nasrec export --search {folder.Directory} --top 3 --output-dir <dir>");
     }
 
