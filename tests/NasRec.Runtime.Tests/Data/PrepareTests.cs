@@ -111,6 +111,16 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void AnInputTooSmallForTheStratifiedSplitSaysSoInTheUsersWords()
+    {
+        var input = Write("five.tsv", "1\t0\t0\t0\t0\n0\t0\t0\t0\t0\n1\t0\t0\t0\t0\n0\t0\t0\t0\t0\n0\t0\t0\t0\t0\n");
+
+        var error = Assert.Throws<DataException>(() => Prepare(TinyTsv, input, new PrepareOptions()));
+
+        Assert.Equal("The input cannot be split 8/1/1 stratified: Cannot split 5 rows into 10 folds: every fold needs at least one row.", error.Message);
+    }
+
+    [Fact]
     public void TheSameStoreServesCappedAndFullTables()
     {
         using var store = Prepare(TinyTsv, SplitFolder("1\t0\t0\tffffff\t1\n", "0\t0\t0\t0\t0\n", "0\t0\t0\t0\t0\n"));

@@ -8,7 +8,7 @@ namespace NasRec.Runtime.Data.Splitting;
 public static class StratifiedKFold
 {
     /// <summary>The fold (0 to <paramref name="folds"/> - 1) of every row: the index of the test fold scikit-learn yields it in.</summary>
-    /// <exception cref="ArgumentException">The same cases scikit-learn rejects: fewer than 2 folds or more than there are rows, every class smaller than the fold count, a negative seed.</exception>
+    /// <exception cref="ArgumentException">(Without a parameter name for the labels' cases, whose message a user reads as it is.) The same cases scikit-learn rejects: fewer than 2 folds or more than there are rows, every class smaller than the fold count, a negative seed.</exception>
     public static byte[] Folds(ReadOnlySpan<byte> labels, int folds, int seed)
     {
         if (folds < 2 || folds > byte.MaxValue + 1)
@@ -16,12 +16,12 @@ public static class StratifiedKFold
         if (seed < 0)
             throw new ArgumentOutOfRangeException(nameof(seed), seed, "The seed must be between 0 and 2^32 - 1, as numpy's RandomState requires.");
         if (folds > labels.Length)
-            throw new ArgumentException($"Cannot split {labels.Length} rows into {folds} folds: every fold needs at least one row.", nameof(labels));
+            throw new ArgumentException($"Cannot split {labels.Length} rows into {folds} folds: every fold needs at least one row.");
 
         var classes = LabelClasses.Of(labels);
         if (classes.Counts.All(count => count < folds))
             throw new ArgumentException(
-                $"Cannot split into {folds} folds: every class has fewer rows than that (counts: {string.Join(", ", classes.Counts)}).", nameof(labels));
+                $"Cannot split into {folds} folds: every class has fewer rows than that (counts: {string.Join(", ", classes.Counts)}).");
 
         // Shuffle class by class in encoding order (the draws come from one generator), then hand
         // each class's shuffled fold ids to its rows in row order.
