@@ -261,8 +261,7 @@ class NasRecSubnet(nn.Module):
         if description.get("format") != FORMAT or description.get("version") != VERSION:
             raise ValueError(f"not a {FORMAT} description of version {VERSION}")
         self.name = description["name"]
-        rows = description["tableRows"]
-        self.embedding = _FusedEmbedding(rows, description["embeddingDim"])
+        self.embedding = _FusedEmbedding(description["tableRows"], description["embeddingDim"])
         self.dense_features = description["denseFeatures"]
         settings = Settings(description)
         self.plans = description["blocks"]
