@@ -21,10 +21,11 @@ public static class StoreTrainingData
         var trainSplit = reference ? DataSplit.TrainVal : DataSplit.Train;
         // A partial batch trains nothing (the reference forwards it without a step), so a split below one batch would
         // make a run that reports steps and changes no weight.
-        if (store.Rows(trainSplit) < batchSize)
+        long trainRows = store.Rows(trainSplit);
+        if (trainRows < batchSize)
         {
             throw new DataException(string.Create(CultureInfo.InvariantCulture,
-                $"{store.Directory}: its {(reference ? "trainval" : "train")} split holds {store.Rows(trainSplit):N0} rows, fewer than one batch of {batchSize:N0}: no step would train; use a smaller batch"));
+                $"{store.Directory}: its {(reference ? "trainval" : "train")} split holds {trainRows:N0} rows, fewer than one batch of {batchSize:N0}: no step would train; use a smaller batch"));
         }
         var order = reference ? BatchOrder.RoundRobinShards : shuffle ? BatchOrder.Shuffled : BatchOrder.Sequential;
         var train = new BatchOptions(batchSize, tableSizes) { Order = order, Seed = seed };

@@ -135,8 +135,9 @@ public sealed class Trainer : IDisposable
         var header = Checkpoint.Load(run.LastCheckpoint, model, step.Optimizer);
         if (header.Data is { } trained && data.Fingerprint is { } given && trained != given)
         {
+            static string Short(string fingerprint) => fingerprint[..Math.Min(12, fingerprint.Length)];
             throw new DataException(
-                $"{run.Directory} was trained on other rows than the store given holds (fingerprint {trained[..Math.Min(12, trained.Length)]}, not {given[..Math.Min(12, given.Length)]}): " +
+                $"{run.Directory} was trained on other rows than the store given holds (fingerprint {Short(trained)}, not {Short(given)}): " +
                 "a run resumes only on the data it started on, to end as it would have");
         }
         position = header.Position;
