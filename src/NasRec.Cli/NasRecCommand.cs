@@ -51,6 +51,7 @@ public static class NasRecCommand
             SupernetCommand.Create(),
             search,
             EvaluateCommand.Create(),
+            PredictCommand.Create(),
             ExportCommand.Create(),
             ExportWeightsCommand.Create(),
             BenchCommand.Create(),

@@ -23,11 +23,16 @@ public sealed record DatasetSchema(
     /// <summary>
     /// The names of the raw table's columns in file order when the file does not name them:
     /// <see cref="DataSource.Columns"/> when given, else the label, the dense features, then the sparse
-    /// features (the reference's layout).
+    /// features (the reference's layout). Rows to score may come without the label column (Kaggle's test files):
+    /// <paramref name="labelled"/> false leaves it out.
     /// </summary>
-    public IReadOnlyList<string> PositionalColumns() => Source.Columns.Count > 0
-        ? Source.Columns
-        : new[] { Label }.Concat(DenseFeatures.Select(f => f.Column)).Concat(SparseFeatures.Select(f => f.Column)).ToList();
+    public IReadOnlyList<string> PositionalColumns(bool labelled = true)
+    {
+        IReadOnlyList<string> columns = Source.Columns.Count > 0
+            ? Source.Columns
+            : (IReadOnlyList<string>)new[] { Label }.Concat(DenseFeatures.Select(f => f.Column)).Concat(SparseFeatures.Select(f => f.Column)).ToList();
+        return labelled ? columns : columns.Where(column => column != Label).ToList();
+    }
 }
 
 /// <summary>The raw table's layout.</summary>

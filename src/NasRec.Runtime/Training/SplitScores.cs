@@ -23,14 +23,22 @@ public sealed class SplitScores(List<float> logits, List<float> labels)
         return BinaryMetrics.Compute(Logits, Labels);
     }
 
-    /// <summary>Writes <c>label,probability</c> per row (a header line, then the split's order; invariant culture), atomically.</summary>
-    public void WriteCsv(string path) => AtomicFile.Write(path, stream =>
+    /// <summary>
+    /// Writes <c>label,probability</c> per row (a header line, then the split's order; invariant culture), atomically;
+    /// with <paramref name="sourceRows"/>, each row's number first (<c>row,</c>); without <paramref name="withLabels"/>, no label.
+    /// </summary>
+    public void WriteCsv(string path, IReadOnlyList<long>? sourceRows = null, bool withLabels = true) => AtomicFile.Write(path, stream =>
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-        writer.Write("label,probability\n");
+        writer.Write((sourceRows is null ? "" : "row,") + (withLabels ? "label," : "") + "probability\n");
         for (int i = 0; i < logits.Count; i++)
         {
-            writer.Write(labels[i] == 1 ? "1," : "0,");
+            if (sourceRows is not null)
+            {
+                writer.Write(sourceRows[i].ToString(CultureInfo.InvariantCulture));
+                writer.Write(',');
+            }
+            if (withLabels) writer.Write(labels[i] == 1 ? "1," : "0,");
             writer.Write((1f / (1f + MathF.Exp(-logits[i]))).ToString("R", CultureInfo.InvariantCulture));
             writer.Write('\n');
         }

@@ -57,15 +57,11 @@ internal static class DataCommand
 
         var clock = Stopwatch.StartNew();
         var preparer = (IProgress<PrepareProgress>? progress) => new DataPreparer(schema, text, options, progress).Prepare(input, output);
-        var (manifest, notes) = Console.IsOutputRedirected || stdout != Console.Out ? preparer(null) : WithProgressBar(preparer);
+        var (manifest, notes) = WithProgress(stdout, preparer);
         clock.Stop();
 
         foreach (var note in notes) stderr.WriteLine(note);
-        if (manifest.BadRows.Skipped > 0)
-        {
-            stderr.WriteLine($"skipped {manifest.BadRows.Skipped} bad rows: {string.Join(", ", manifest.BadRows.Counts.Select(c => $"{c.Value} {c.Key}"))}");
-            foreach (var example in manifest.BadRows.Examples) stderr.WriteLine("  " + example);
-        }
+        ReportSkipped(manifest.BadRows, stderr);
         long rows = manifest.Splits.Values.Sum(s => s.Rows);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"prepared {rows} rows into {output} in {clock.Elapsed.TotalSeconds:F1} s ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F0} rows/s)"));
@@ -73,6 +69,18 @@ internal static class DataCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-5} {summary.Rows,12} rows  positive rate {summary.PositiveRate:F4}"));
         return 0;
     }
+
+    /// <summary>The bad rows a preparation skipped, by kind, with the first examples; nothing when none.</summary>
+    internal static void ReportSkipped(BadRowSummary bad, TextWriter stderr)
+    {
+        if (bad.Skipped == 0) return;
+        stderr.WriteLine($"skipped {bad.Skipped} bad rows: {string.Join(", ", bad.Counts.Select(c => $"{c.Value} {c.Key}"))}");
+        foreach (var example in bad.Examples) stderr.WriteLine("  " + example);
+    }
+
+    /// <summary>Runs a preparation with a live progress bar when standard output is the console.</summary>
+    internal static T WithProgress<T>(TextWriter stdout, Func<IProgress<PrepareProgress>?, T> work) =>
+        Console.IsOutputRedirected || stdout != Console.Out ? work(null) : WithProgressBar(work);
 
     private static T WithProgressBar<T>(Func<IProgress<PrepareProgress>, T> work) =>
         AnsiConsole.Progress()

@@ -9,17 +9,7 @@ public sealed record InputPlan(IReadOnlyList<(string Path, DataSplit? Split)> Fi
 {
     public static InputPlan Resolve(string input, Store.SplitMode mode)
     {
-        if (mode == Store.SplitMode.Stratified)
-        {
-            if (File.Exists(input)) return new InputPlan(new[] { (input, (DataSplit?)null) }, false);
-            if (Directory.Exists(input))
-            {
-                var files = Directory.GetFiles(input).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-                if (files.Count == 0) throw new DataException($"{input}: the folder holds no files");
-                return new InputPlan(files.Select(f => (f, (DataSplit?)null)).ToList(), false);
-            }
-            throw new DataException($"{input}: no such file or folder");
-        }
+        if (mode == Store.SplitMode.Stratified) return new InputPlan(FilesOf(input).Select(f => (f, (DataSplit?)null)).ToList(), false);
 
         if (!Directory.Exists(input)) throw new DataException($"{input}: with --split none the input is a folder holding train.*, val.* and test.* files, or the reference's shard-*/ folders");
         var shards = Directory.GetDirectories(input, "shard-*").Order(StringComparer.Ordinal).ToList();
@@ -34,6 +24,18 @@ public sealed record InputPlan(IReadOnlyList<(string Path, DataSplit? Split)> Fi
             plan.AddRange(found.Select(f => (f, (DataSplit?)split)));
         }
         return new InputPlan(plan, shards.Count > 0);
+    }
+
+    /// <summary>Every file of <paramref name="input"/> into <paramref name="split"/> (rows to score all go to one).</summary>
+    public static InputPlan AllTo(string input, DataSplit split) => new(FilesOf(input).Select(f => (f, (DataSplit?)split)).ToList(), false);
+
+    /// <summary>A file, or a folder's files (hidden ones aside) in name order.</summary>
+    private static List<string> FilesOf(string input)
+    {
+        if (File.Exists(input)) return [input];
+        if (!Directory.Exists(input)) throw new DataException($"{input}: no such file or folder");
+        var files = Directory.GetFiles(input).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        return files.Count > 0 ? files : throw new DataException($"{input}: the folder holds no files");
     }
 
     public long TotalBytes => Files.Sum(f => new FileInfo(f.Path).Length);

@@ -80,11 +80,58 @@ public sealed class TrainingEncoder
                 .Take((int)Math.Min(int.MaxValue, feature.TableSize - 1))
                 .Select(c => (c.Key, c.Value)).ToList();
             encoder.vocabularies[vocabulary[k]] = kept;
-            var rank = new Dictionary<long, long>(kept.Count);
-            for (int i = 0; i < kept.Count; i++) rank[kept[i].Key] = i;
-            encoder.ranks[vocabulary[k]] = rank;
+            encoder.ranks[vocabulary[k]] = Ranks(kept);
         }
         return encoder;
+    }
+
+    /// <summary>
+    /// The encodings <paramref name="store"/> was prepared with, as <see cref="Fit"/> found them on its training split
+    /// (the manifest's moments, the vocabulary files), to encode other rows as its own were.
+    /// </summary>
+    /// <exception cref="DataException">The store lacks a vocabulary or moments its dataset has, or one does not read.</exception>
+    public static TrainingEncoder Load(DataStore store)
+    {
+        var schema = store.Schema;
+        var encoder = new TrainingEncoder(schema);
+        foreach (int feature in Standardized(schema))
+        {
+            var name = schema.DenseFeatures[feature].Name;
+            encoder.moments[feature] = store.Manifest.Standardized.TryGetValue(name, out var m) ? m
+                : throw new DataException($"{store.Directory}: its manifest holds no mean and deviation of '{name}'; prepare it again");
+        }
+        foreach (int feature in Vocabulary(schema))
+        {
+            var path = Path.Combine(store.Directory, StoreFiles.Vocabularies, schema.SparseFeatures[feature].Name + ".tsv");
+            var kept = File.Exists(path) ? ReadVocabulary(path) : [];
+            if (kept.Count != store.Manifest.VocabularySizes.GetValueOrDefault(schema.SparseFeatures[feature].Name, -1))
+                throw new DataException($"{path}: missing, or not the vocabulary of {store.Manifest.VocabularySizes.GetValueOrDefault(schema.SparseFeatures[feature].Name)} values the manifest counts; prepare the store again");
+            encoder.vocabularies[feature] = kept;
+            encoder.ranks[feature] = Ranks(kept);
+        }
+        return encoder;
+    }
+
+    private static List<(long Key, long Count)> ReadVocabulary(string path)
+    {
+        var kept = new List<(long, long)>();
+        foreach (var (line, number) in File.ReadLines(path).Select((line, i) => (line, i + 1)).Skip(1))
+        {
+            var fields = line.Split('\t');
+            if (fields.Length != 2
+                || !long.TryParse(fields[0], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long key)
+                || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+                throw new DataException(new DataLocation(path, number), "a value's key in hexadecimal, a tab and its count", line);
+            kept.Add((key, count));
+        }
+        return kept;
+    }
+
+    private static Dictionary<long, long> Ranks(List<(long Key, long Count)> kept)
+    {
+        var rank = new Dictionary<long, long>(kept.Count);
+        for (int i = 0; i < kept.Count; i++) rank[kept[i].Key] = i;
+        return rank;
     }
 
     /// <summary>

@@ -24,7 +24,10 @@ public sealed class ColumnLayout
     /// <summary>The raw row's column names, in file order; every row must have this many fields.</summary>
     public IReadOnlyList<string> Columns { get; }
 
+    /// <summary>The label's column, or -1 for rows to score that come without one (every label reads 0).</summary>
     public int LabelColumn { get; }
+
+    public bool Labelled => LabelColumn >= 0;
 
     /// <summary>Per dense feature its column, or -1 for a <c>zero</c> feature (never read).</summary>
     public int[] DenseColumns { get; }
@@ -36,14 +39,15 @@ public sealed class ColumnLayout
     public CategoricalEncoding[] SparseEncodings { get; }
 
     /// <summary>Maps the dataset onto <paramref name="columns"/>; a missing column is a <see cref="DataException"/> naming the file.</summary>
-    public static ColumnLayout Resolve(DatasetSchema schema, IReadOnlyList<string> columns, string file)
+    /// <param name="labelled">False for rows to score without a label column: the label is then not looked for.</param>
+    public static ColumnLayout Resolve(DatasetSchema schema, IReadOnlyList<string> columns, string file, bool labelled = true)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < columns.Count; i++) index.TryAdd(columns[i], i);
         int Find(string column, string what) => index.TryGetValue(column, out var i) ? i
             : throw new DataException($"{file}: {what} reads column '{column}', which the file does not have; its columns: {string.Join(", ", columns)}");
 
-        int label = Find(schema.Label, "the label");
+        int label = labelled ? Find(schema.Label, "the label") : -1;
         var dense = schema.DenseFeatures.Select(f => f.Transform == DenseTransform.Zero ? -1 : Find(f.Column, $"dense feature '{f.Name}'")).ToArray();
         var sparse = schema.SparseFeatures.Select(f => Find(f.Column, $"sparse feature '{f.Name}'")).ToArray();
         return new ColumnLayout(schema, columns, label, dense, sparse);

@@ -55,7 +55,7 @@ public sealed class DelimitedLineParser
             cells[column] = cell;
             return true;
         }
-        if (!Set(layout.LabelColumn, new Cell(CellKind.Label, 0, default, default))) return null;
+        if (layout.Labelled && !Set(layout.LabelColumn, new Cell(CellKind.Label, 0, default, default))) return null;
         for (int i = 0; i < layout.DenseColumns.Length; i++)
         {
             if (layout.DenseColumns[i] >= 0 && !Set(layout.DenseColumns[i], new Cell(CellKind.Dense, i, layout.DenseTransforms[i], default))) return null;
@@ -194,7 +194,7 @@ public sealed class DelimitedLineParser
         }
 
         int row = block.Add(sourceRow);
-        if (!LabelValue.TryParse(Field(line, layout.LabelColumn), out block.Label(row)))
+        if (layout.Labelled && !LabelValue.TryParse(Field(line, layout.LabelColumn), out block.Label(row)))
         {
             Fail(block, bad, "bad labels", lineNumber, layout.LabelColumn, LabelValue.Expected, line);
             return;

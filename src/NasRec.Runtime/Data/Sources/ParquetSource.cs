@@ -14,8 +14,14 @@ namespace NasRec.Runtime.Data.Sources;
 public sealed class ParquetSource : IRowSource
 {
     private readonly DatasetSchema schema;
+    private readonly bool labelled;
 
-    public ParquetSource(DatasetSchema schema) => this.schema = schema;
+    /// <param name="labelled">False for rows to score that come without the label column.</param>
+    public ParquetSource(DatasetSchema schema, bool labelled = true)
+    {
+        this.schema = schema;
+        this.labelled = labelled;
+    }
 
     public long RowsRead { get; private set; }
 
@@ -84,8 +90,7 @@ public sealed class ParquetSource : IRowSource
     private static void ReadRow(ColumnLayout layout, Dictionary<int, ParquetColumn> columns, int i, DataLocation where, long sourceRow, RowBlock block, BadRows bad, ref byte[] text)
     {
         int row = block.Add(sourceRow);
-        var label = columns[layout.LabelColumn];
-        if (!label.TryLabel(i, out block.Label(row)))
+        if (layout.Labelled && columns[layout.LabelColumn] is var label && !label.TryLabel(i, out block.Label(row)))
         {
             block.RemoveLast();
             bad.Report("bad labels", new DataException(where with { Column = layout.Describe(layout.LabelColumn) }, LabelValue.Expected, label.Show(i)));
@@ -126,7 +131,7 @@ public sealed class ParquetSource : IRowSource
     }
 
     private ColumnLayout Layout(ParquetReader reader, string path) =>
-        ColumnLayout.Resolve(schema, reader.Schema.GetDataFields().Select(f => f.Name).ToList(), path);
+        ColumnLayout.Resolve(schema, reader.Schema.GetDataFields().Select(f => f.Name).ToList(), path, labelled);
 
     /// <summary>Runs Parquet.Net's asynchronous reading to completion; its failures become a <see cref="DataException"/> naming the file.</summary>
     private static T Run<T>(string path, Func<Task<T>> work)

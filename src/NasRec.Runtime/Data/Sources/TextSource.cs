@@ -20,11 +20,14 @@ public sealed class TextSource : IRowSource
     private readonly int parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     private readonly ILineRewriter? rewriter;
+    private readonly bool labelled;
 
-    public TextSource(DatasetSchema schema, ILineRewriter? rewriter = null)
+    /// <param name="labelled">False for rows to score that come without the label column.</param>
+    public TextSource(DatasetSchema schema, ILineRewriter? rewriter = null, bool labelled = true)
     {
         this.schema = schema;
         this.rewriter = rewriter;
+        this.labelled = labelled;
     }
 
     /// <summary>The format the parser splits: rewritten lines are tab-separated.</summary>
@@ -151,11 +154,11 @@ public sealed class TextSource : IRowSource
     private (ColumnLayout Layout, int DataStart, long HeaderLines) Head(ReadOnlySpan<byte> start, string path)
     {
         if (start.IsEmpty) throw new DataException($"{path}: the file is empty; expected {(schema.Source.Header ? "a header and " : "")}at least one row");
-        if (!schema.Source.Header) return (ColumnLayout.Resolve(schema, schema.PositionalColumns(), path), 0, 0);
+        if (!schema.Source.Header) return (ColumnLayout.Resolve(schema, schema.PositionalColumns(labelled), path, labelled), 0, 0);
         int end = Framing.End(start);
         if (end < 0) end = start.Length;
         var names = DelimitedLineParser.HeaderNames(start[..end], schema.Source.Format);
-        return (ColumnLayout.Resolve(schema, names, path), Math.Min(end + 1, start.Length), start[..end].Count((byte)'\n') + 1);
+        return (ColumnLayout.Resolve(schema, names, path, labelled), Math.Min(end + 1, start.Length), start[..end].Count((byte)'\n') + 1);
     }
 
     /// <summary>Cuts buffer[start, start + length) at record ends into at most one part per core, numbering their lines and rows.</summary>

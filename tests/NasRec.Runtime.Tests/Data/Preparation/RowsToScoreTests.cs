@@ -1,0 +1,133 @@
+using System.Text;
+using NasRec.Dsl.Model;
+using NasRec.Dsl.Parsing;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Preparation;
+using NasRec.Runtime.Data.Store;
+
+namespace NasRec.Runtime.Tests.Data.Preparation;
+
+/// <summary><see cref="DataPreparer.PrepareToScore"/>: raw rows read and encoded as a training store read and encoded its own.</summary>
+public sealed class RowsToScoreTests : IDisposable
+{
+    private const string VocabularyYaml = """
+        kind: Dataset
+        name: Vocab
+        source: { format: tsv }
+        label: y
+        dense:
+          features: [{ name: n, transform: standardize }]
+        sparse:
+          encoding: vocabulary
+          minCount: 2
+          features:
+            - { name: c, tableSize: 10 }
+        """;
+
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("nasrec-score-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    private string PathOf(string name) => Path.Combine(folder.FullName, name);
+
+    private string Write(string name, string text)
+    {
+        File.WriteAllText(PathOf(name), text);
+        return PathOf(name);
+    }
+
+    /// <summary>A store whose training split fits n's mean 2 and deviation √(2/3), and a vocabulary of 'a' alone ('b' is below minCount).</summary>
+    private DataStore TrainedStore(string yaml = VocabularyYaml, string train = "1\t1\ta\n0\t3\ta\n0\t2\tb\n", string val = "1\t5\tz\n0\t5\tz\n", string extension = "tsv")
+    {
+        Directory.CreateDirectory(PathOf("split"));
+        Write("split/train." + extension, train);
+        Write("split/val." + extension, val);
+        var schema = (DatasetSchema)DocumentParser.Parse("vocab.dataset.yaml", yaml).Document!;
+        new DataPreparer(schema, yaml, new PrepareOptions(Split: SplitMode.None)).Prepare(PathOf("split"), PathOf("trained"));
+        return DataStore.Open(PathOf("trained"));
+    }
+
+    private static List<(float Label, float Dense, long Sparse)> TestRows(DataStore store)
+    {
+        var rows = new List<(float, float, long)>();
+        using var reader = store.Read(DataSplit.Test, new BatchOptions(8, new long[] { 10 }));
+        foreach (var batch in reader)
+        {
+            var labels = batch.Label.data<float>().ToArray();
+            var dense = batch.Dense.data<float>().ToArray();
+            var sparse = batch.Sparse.data<long>().ToArray();
+            for (int i = 0; i < batch.Size; i++) rows.Add((labels[i], dense[i], sparse[i]));
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void RowsWithoutLabelsAreEncodedWithTheTrainingSplitsVocabularyAndMomentsNotRefittedOnThemselves()
+    {
+        using var trained = TrainedStore();
+        // Refitted on these rows, the vocabulary would hold 'b' (twice) and the mean would be 5.
+        var input = Write("score.tsv", "7\tb\n2\ta\n6\tb\n");
+
+        var manifest = DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: false, skipBadRows: false);
+        using var scored = DataStore.Open(PathOf("scored"));
+
+        var rows = TestRows(scored);
+        float deviation = (float)Math.Sqrt(2.0 / 3);
+        Assert.Equal(new[] { (7 - 2) / deviation, 0f, (6 - 2) / deviation }, rows.Select(r => r.Dense), new FloatTolerance(1e-5f));
+        Assert.Equal(new long[] { 0, 1, 0 }, rows.Select(r => r.Sparse));
+        Assert.All(rows, r => Assert.Equal(0f, r.Label));
+        Assert.Equal(new[] { "0", "1", "2" }, File.ReadAllLines(Path.Combine(PathOf("scored"), StoreFiles.Indices, "test.txt")));
+        Assert.Equal(0, manifest.Of(DataSplit.Train).Rows);
+        Assert.Equal(2.0, manifest.Standardized["n"].Mean);
+    }
+
+    [Fact]
+    public void LabelledRowsToScoreKeepTheirLabelsAndBadOnesAreNamedOrSkippedWithTheirNumbersLeftOut()
+    {
+        using var trained = TrainedStore();
+        var input = Write("score.tsv", "1\t7\tb\n0\tx\ta\n1\t6\ta\n");
+
+        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, input, PathOf("failed"), labelled: true, skipBadRows: false));
+        Assert.Contains("score.tsv:2", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(PathOf("failed")));
+
+        var manifest = DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: true, skipBadRows: true);
+        using var scored = DataStore.Open(PathOf("scored"));
+        Assert.Equal(new[] { 1f, 1f }, TestRows(scored).Select(r => r.Label));
+        Assert.Equal(new[] { "0", "2" }, File.ReadAllLines(Path.Combine(PathOf("scored"), StoreFiles.Indices, "test.txt")));
+        Assert.Equal(1, manifest.BadRows.Skipped);
+    }
+
+    [Fact]
+    public void AHeaderWithoutTheLabelColumnIsRefusedUnlessTheRowsAreDeclaredUnlabelled()
+    {
+        using var trained = TrainedStore(VocabularyYaml.Replace("source: { format: tsv }", "source: { format: csv, header: true }"),
+            "y,n,c\n1,1,a\n0,3,a\n0,2,b\n", "y,n,c\n1,5,z\n0,5,z\n", "csv");
+        var input = Write("score.csv", "c,n\na,2\n");
+
+        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, input, PathOf("failed"), labelled: true, skipBadRows: false));
+        Assert.Contains("the label reads column 'y', which the file does not have", error.Message, StringComparison.Ordinal);
+
+        DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: false, skipBadRows: false);
+        using var scored = DataStore.Open(PathOf("scored"));
+        Assert.Equal(new long[] { 1 }, TestRows(scored).Select(r => r.Sparse));
+    }
+
+    [Fact]
+    public void AStoreWhoseVocabularyFileIsGoneCannotEncodeRowsToScore()
+    {
+        using var trained = TrainedStore();
+        File.Delete(Path.Combine(trained.Directory, StoreFiles.Vocabularies, "c.tsv"));
+
+        var error = Assert.Throws<DataException>(() => TrainingEncoder.Load(trained));
+
+        Assert.Contains("c.tsv", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
