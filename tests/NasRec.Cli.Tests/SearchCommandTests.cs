@@ -147,19 +147,36 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Equal(3, losses.Distinct().Count());
     }
 
-    private static (int ExitCode, string Output, string Error) Run(string[] args)
+    [Fact]
+    public void AResumedSearchRefusesRowsWhoseFingerprintIsNotTheOneItStartedOn()
+    {
+        Assert.Equal(0, Run(["search", "--supernet", supernet, "--data", store, "-o", temp.File("s"), "--quiet", .. SmallEvolution], "aaaaaaaaaaaa0001").ExitCode);
+
+        var other = Run(["search", "--resume", temp.File("s")], "bbbbbbbbbbbb0002");
+        var same = Run(["search", "--resume", temp.File("s"), "--quiet"], "aaaaaaaaaaaa0001");
+
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("searched other rows than its store holds now (fingerprint aaaaaaaaaaaa, not bbbbbbbbbbbb)", other.Error);
+        Assert.True(same.ExitCode == 0, same.Error);
+        Assert.Equal("aaaaaaaaaaaa0001", (string)JsonNode.Parse(File.ReadAllText(temp.File("s/settings.json")))!["dataFingerprint"]!);
+    }
+
+    /// <param name="fingerprint">What the evaluation says its rows are.</param>
+    private static (int ExitCode, string Output, string Error) Run(string[] args, string? fingerprint = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var root = new RootCommand { SearchCommand.Create(_ => new ClosedFormEvaluation()), ExportCommand.Create() };
+        var root = new RootCommand { SearchCommand.Create(_ => new ClosedFormEvaluation(fingerprint)), ExportCommand.Create() };
         int exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>NASRec-Full over Criteo scored by a closed form of the choice: no supernet, no training.</summary>
-    private sealed class ClosedFormEvaluation : ICandidateEvaluation, ICandidateEvaluator
+    private sealed class ClosedFormEvaluation(string? fingerprint) : ICandidateEvaluation, ICandidateEvaluator
     {
         private static readonly Lazy<Workspace> Shipped = new(() => Workspace.LoadDirectory(Repository.Spaces));
+
+        public string? DataFingerprint => fingerprint;
 
         public SearchSpace Space => Shipped.Value.Catalog.Space("NasRecFull")!;
 

@@ -31,6 +31,33 @@ public sealed class SearchEndToEndTests(SearchFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public void AResumedSearchRefusesItsStoreOnceItHoldsOtherRowsAndGoesOnWithTheRowsItStartedOn()
+    {
+        var moved = fixture.PathOf("moved");
+        Directory.CreateDirectory(moved);
+        foreach (var file in Directory.GetFiles(fixture.Search).Where(f => Path.GetFileName(f) != "summary.json")) File.Copy(file, Path.Combine(moved, Path.GetFileName(file)));
+        var settingsFile = Path.Combine(moved, "settings.json");
+        var settings = JsonNode.Parse(File.ReadAllText(settingsFile))!;
+        Assert.Matches("^[0-9a-f]{64}$", (string)settings["dataFingerprint"]!);
+        // The recorded store prepared again from fewer of the same rows: what a resume would otherwise score the rest on.
+        File.WriteAllLines(fixture.PathOf("fewer.tsv"), File.ReadLines(fixture.PathOf("clicks.tsv")).Take(2000));
+        SearchFixture.Succeed(NasrecCli.Run("data", "prepare", "--dataset", Path.Combine(fixture.Spaces, "tiny.dataset.yaml"), "--input", fixture.PathOf("fewer.tsv"),
+            "--output", fixture.PathOf("fewer")));
+        settings["data"] = fixture.PathOf("fewer");
+        File.WriteAllText(settingsFile, settings.ToJsonString());
+
+        var (exitCode, _, error) = NasrecCli.Run("search", "--resume", moved, "--quiet");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("searched other rows than its store holds now", error);
+        Assert.False(File.Exists(Path.Combine(moved, "summary.json")));
+        settings["data"] = fixture.Store;
+        File.WriteAllText(settingsFile, settings.ToJsonString());
+        SearchFixture.Succeed(NasrecCli.Run("search", "--resume", moved, "--quiet"));
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.Search, "summary.json")), File.ReadAllText(Path.Combine(moved, "summary.json")));
+    }
+
+    [Fact]
     public void ExportedArchitectureBuildsWithoutWarningsButDeadBlocksIntoATypedClassThatTrainsAndHasTheSearchedParameterCount()
     {
         var exported = fixture.PathOf("exported");

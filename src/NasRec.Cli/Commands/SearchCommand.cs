@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Store;
 using NasRec.Runtime.Search;
 using NasRec.Runtime.Supernets;
 using static TorchSharp.torch;
@@ -142,7 +143,12 @@ internal static class SearchCommand
         var fineTune = record["fineTune"]?.Deserialize<FineTuneSettings>(JsonOutput) ?? throw new CommandException($"{folder.SettingsFile} has no 'fineTune'");
         using var evaluation = openEvaluation(new SearchSource(Recorded("supernet"), Recorded("data"), fineTune, device));
         var listed = settings.Architectures is { } files ? Listed(files, Recorded("spaces"), evaluation.Space, evaluation.Dataset) : [];
-        if (!resume) folder.WriteSettings(record);
+        if (resume) RequireTheRowsItStartedOn(folder, record, evaluation.DataFingerprint);
+        else
+        {
+            record[DataFingerprintKey] = evaluation.DataFingerprint;
+            folder.WriteSettings(record);
+        }
 
         var info = json ? progress : stdout;
         info.WriteLine($"{Methods.NameOf(settings.Method)} search of {evaluation.Space.Name} over {evaluation.Dataset.Name}: {settings.TotalCandidates:N0} candidates, " +
@@ -166,6 +172,20 @@ internal static class SearchCommand
         if (json) stdout.WriteLine(Json(result, folder).ToJsonString(JsonOutput));
         else WriteText(result, folder, stdout);
         return 0;
+    }
+
+    private const string DataFingerprintKey = "dataFingerprint";
+
+    /// <summary>
+    /// A resumed search replays its journal's scores and scores the rest on its store as it is now: a store prepared again
+    /// with other rows at the recorded path would make one search of two data sets. Searches recorded without a fingerprint pass.
+    /// </summary>
+    private static void RequireTheRowsItStartedOn(SearchFolder folder, JsonObject record, string? now)
+    {
+        if (record[DataFingerprintKey]?.GetValue<string>() is not { } started || now is null || started == now) return;
+        throw new CommandException(
+            $"{folder.Directory} searched other rows than its store holds now (fingerprint {StoreManifest.Short(started)}, not {StoreManifest.Short(now)}): " +
+            "a search resumes only on the rows it started on, to end as it would have");
     }
 
     private static void WriteText(SearchResult result, SearchFolder folder, TextWriter stdout)

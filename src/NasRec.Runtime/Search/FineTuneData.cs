@@ -13,11 +13,15 @@ namespace NasRec.Runtime.Search;
 /// </summary>
 public sealed class FineTuneData : IDisposable
 {
-    private FineTuneData(HeldRows train, HeldRows validation)
+    private FineTuneData(HeldRows train, HeldRows validation, string? fingerprint)
     {
         Train = train;
         Validation = validation;
+        Fingerprint = fingerprint;
     }
+
+    /// <summary>The store's <see cref="Data.Store.StoreManifest.Fingerprint"/>; null for rows from elsewhere.</summary>
+    public string? Fingerprint { get; }
 
     /// <summary>The first <see cref="FineTuneSettings.Steps"/> training batches (a store too small gives fewer, the last of each shard partial).</summary>
     public HeldRows Train { get; }
@@ -40,11 +44,11 @@ public sealed class FineTuneData : IDisposable
             validation.Dispose();
             throw;
         }
-        return new FineTuneData(train, validation);
+        return new FineTuneData(train, validation, store.Manifest.Fingerprint());
     }
 
     /// <summary>Rows held in memory, for data that comes from elsewhere than a store.</summary>
-    public static FineTuneData Of(HeldRows train, HeldRows validation) => new(train, validation);
+    public static FineTuneData Of(HeldRows train, HeldRows validation) => new(train, validation, fingerprint: null);
 
     public void Dispose()
     {

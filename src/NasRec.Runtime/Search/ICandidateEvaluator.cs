@@ -30,5 +30,8 @@ public interface ICandidateEvaluation : IDisposable
     /// <summary>The dataset whose raw input widths the candidates are built for.</summary>
     DatasetSchema Dataset { get; }
 
+    /// <summary>What the rows the candidates are scored on are (a store's fingerprint), so that a resumed search can refuse others; null when unknown.</summary>
+    string? DataFingerprint => null;
+
     ICandidateEvaluator CreateEvaluator();
 }

@@ -29,6 +29,8 @@ public sealed class SupernetEvaluation : ICandidateEvaluation
 
     public DatasetSchema Dataset => supernet.Dataset;
 
+    public string? DataFingerprint => data.Fingerprint;
+
     /// <summary>The supernet of a <c>nasrec supernet train</c> run (or checkpoint) on <paramref name="device"/>, with the first rows of <paramref name="store"/>.</summary>
     /// <exception cref="DataException">The store holds another dataset's features.</exception>
     public static SupernetEvaluation Open(string supernetRunOrCheckpoint, DataStore store, FineTuneSettings settings, Device device)

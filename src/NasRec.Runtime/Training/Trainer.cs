@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Store;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Optim;
 using static TorchSharp.torch;
@@ -135,9 +136,8 @@ public sealed class Trainer : IDisposable
         var header = Checkpoint.Load(run.LastCheckpoint, model, step.Optimizer);
         if (header.Data is { } trained && data.Fingerprint is { } given && trained != given)
         {
-            static string Short(string fingerprint) => fingerprint[..Math.Min(12, fingerprint.Length)];
             throw new DataException(
-                $"{run.Directory} was trained on other rows than the store given holds (fingerprint {Short(trained)}, not {Short(given)}): " +
+                $"{run.Directory} was trained on other rows than the store given holds (fingerprint {StoreManifest.Short(trained)}, not {StoreManifest.Short(given)}): " +
                 "a run resumes only on the data it started on, to end as it would have");
         }
         position = header.Position;

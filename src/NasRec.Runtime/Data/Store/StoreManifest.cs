@@ -38,6 +38,9 @@ public sealed record StoreManifest(
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
+    /// <summary>A fingerprint's first 12 digits, enough to tell two apart in a message.</summary>
+    public static string Short(string fingerprint) => fingerprint[..Math.Min(12, fingerprint.Length)];
+
     public string ToJson() => JsonSerializer.Serialize(this, ManifestJson.Default.StoreManifest);
 
     public static StoreManifest FromJson(string json, string path)
