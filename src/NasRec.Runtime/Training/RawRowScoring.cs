@@ -9,7 +9,8 @@ namespace NasRec.Runtime.Training;
 /// <summary>
 /// Scores raw rows (new data, a competition's unlabelled test file) with a trained model. The rows are read and encoded
 /// exactly as the store the model trained on read and encoded its own: the same dataset layout, and the same encodings
-/// fitted on its training split, not refitted. They go through a temporary store, which is removed afterwards.
+/// fitted on its training split, not refitted. They go through a temporary store, which is removed afterwards. Progress
+/// reports the preparation's phases (in bytes), then "scoring" (in rows).
 /// </summary>
 public static class RawRowScoring
 {
@@ -24,7 +25,8 @@ public static class RawRowScoring
         {
             var manifest = DataPreparer.PrepareToScore(trained, input, folder, options.Labelled, options.SkipBadRows, progress, cancel);
             using var rows = DataStore.Open(folder);
-            var scores = Evaluator.Score(model, StoreTrainingData.Evaluation(rows, DataSplit.Test, tableSizes), device);
+            var batches = Reporting(StoreTrainingData.Evaluation(rows, DataSplit.Test, tableSizes), rows.Rows(DataSplit.Test), progress);
+            var scores = Evaluator.Score(model, batches, device);
             var sourceRows = File.ReadLines(Path.Combine(folder, StoreFiles.Indices, StoreFiles.Stem(DataSplit.Test) + ".txt"))
                 .Select(line => long.Parse(line, CultureInfo.InvariantCulture)).ToArray();
             return new ScoredRows(scores, sourceRows, options.Labelled, manifest.BadRows);
@@ -32,6 +34,18 @@ public static class RawRowScoring
         finally
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The batches, reporting the rows scored after each (the "scoring" phase, in rows of the total).</summary>
+    private static IEnumerable<Batch> Reporting(IEnumerable<Batch> batches, long total, IProgress<PrepareProgress>? progress)
+    {
+        long done = 0;
+        foreach (var batch in batches)
+        {
+            yield return batch;
+            done += batch.Size;
+            progress?.Report(new PrepareProgress("scoring", done, total, done));
         }
     }
 }

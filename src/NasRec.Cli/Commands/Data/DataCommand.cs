@@ -89,8 +89,11 @@ internal static class DataCommand
             {
                 var task = context.AddTask("reading");
                 var clock = Stopwatch.StartNew();
+                string? phase = null;
                 return work(new Progress<PrepareProgress>(p =>
                 {
+                    // Each phase counts its rows from 0: its rate from its own start.
+                    if (p.Phase != phase) (phase, clock) = (p.Phase, Stopwatch.StartNew());
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Rows:N0} rows ({p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} rows/s)");
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;

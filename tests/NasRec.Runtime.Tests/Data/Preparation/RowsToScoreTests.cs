@@ -1,13 +1,18 @@
 using System.Text;
 using NasRec.Dsl.Model;
 using NasRec.Dsl.Parsing;
+using NasRec.Runtime.Baselines;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Data.Store;
+using NasRec.Runtime.Training;
 
 namespace NasRec.Runtime.Tests.Data.Preparation;
 
-/// <summary><see cref="DataPreparer.PrepareToScore"/>: raw rows read and encoded as a training store read and encoded its own.</summary>
+/// <summary>
+/// <see cref="DataPreparer.PrepareToScore"/> and <see cref="RawRowScoring"/>: raw rows read and encoded as a training
+/// store read and encoded its own, then scored.
+/// </summary>
 public sealed class RowsToScoreTests : IDisposable
 {
     private const string VocabularyYaml = """
@@ -114,6 +119,32 @@ public sealed class RowsToScoreTests : IDisposable
     }
 
     [Fact]
+    public void ScoringRawRowsNumbersThemReportsEachPhaseAndLeavesNoTemporaryStore()
+    {
+        using var trained = TrainedStore();
+        var input = Write("score.tsv", "7\tb\n2\ta\n6\tb\n");
+        using var model = new LogisticRegression(trained.Schema);
+        var reports = new List<PrepareProgress>();
+        var work = Directory.CreateDirectory(PathOf("work")).FullName;
+
+        var scored = RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, work, new RawRowOptions(Labelled: false),
+            TorchSharp.torch.CPU, new SynchronousProgress(reports));
+
+        Assert.Equal(new long[] { 0, 1, 2 }, scored.SourceRows);
+        Assert.Equal(3, scored.Scores.Count);
+        Assert.False(scored.Labelled);
+        // Row 1 (n = 2, 'a') encodes to the mean, 0, and the vocabulary's first row.
+        using (TorchSharp.torch.no_grad())
+        using (var logit = model.call(TorchSharp.torch.zeros(1, 1), TorchSharp.torch.ones(1, 1, TorchSharp.torch.int64)))
+            Assert.Equal(logit.item<float>(), scored.Scores.Logits[1], 6);
+        Assert.Equal(new[] { "writing", "scoring" }, reports.Select(r => r.Phase).Distinct());
+        Assert.Equal((3, 3), (reports[^1].Done, reports[^1].Total));
+        Assert.Empty(Directory.GetFileSystemEntries(work));
+        scored.WriteCsv(PathOf("scores.csv"));
+        Assert.Equal("row,probability", File.ReadLines(PathOf("scores.csv")).First());
+    }
+
+    [Fact]
     public void AStoreWhoseVocabularyFileIsGoneCannotEncodeRowsToScore()
     {
         using var trained = TrainedStore();
@@ -122,6 +153,15 @@ public sealed class RowsToScoreTests : IDisposable
         var error = Assert.Throws<DataException>(() => TrainingEncoder.Load(trained));
 
         Assert.Contains("c.tsv", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Progress kept as reported, on the reporting thread (Progress&lt;T&gt; would post it elsewhere, later).</summary>
+    private sealed class SynchronousProgress(List<PrepareProgress> reports) : IProgress<PrepareProgress>
+    {
+        public void Report(PrepareProgress value)
+        {
+            lock (reports) reports.Add(value);
+        }
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
