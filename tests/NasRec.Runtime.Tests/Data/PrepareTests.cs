@@ -5,6 +5,7 @@ using NasRec.Dsl.Parsing;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Data.Store;
+using NasRec.Runtime.Tests.Data.Preparation;
 
 namespace NasRec.Runtime.Tests.Data;
 
@@ -521,19 +522,7 @@ public sealed class PrepareTests : IDisposable
     [Fact]
     public void VocabularyAndStandardizeAreFittedOnTheTrainingSplitOnly()
     {
-        const string yaml = """
-            kind: Dataset
-            name: Vocab
-            source: { format: tsv }
-            label: y
-            dense:
-              features: [{ name: n, transform: standardize }]
-            sparse:
-              encoding: vocabulary
-              minCount: 2
-              features:
-                - { name: c, tableSize: 10 }
-            """;
+        const string yaml = RowsToScoreTests.VocabularyYaml;
         // train: n = 1, 3, 2 (mean 2, deviation sqrt(2/3)); c: 'a' twice, 'b' once (below minCount); val's 'z' is never in the vocabulary.
         var split = Directory.CreateDirectory(PathOf("split")).FullName;
         Write("split/train.tsv", "1\t1\ta\n0\t3\ta\n0\t2\tb\n");

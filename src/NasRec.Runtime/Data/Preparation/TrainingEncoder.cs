@@ -102,10 +102,11 @@ public sealed class TrainingEncoder
         }
         foreach (int feature in Vocabulary(schema))
         {
-            var path = Path.Combine(store.Directory, StoreFiles.Vocabularies, schema.SparseFeatures[feature].Name + ".tsv");
+            var name = schema.SparseFeatures[feature].Name;
+            var path = Path.Combine(store.Directory, StoreFiles.Vocabularies, name + ".tsv");
             var kept = File.Exists(path) ? ReadVocabulary(path) : [];
-            if (kept.Count != store.Manifest.VocabularySizes.GetValueOrDefault(schema.SparseFeatures[feature].Name, -1))
-                throw new DataException($"{path}: missing, or not the vocabulary of {store.Manifest.VocabularySizes.GetValueOrDefault(schema.SparseFeatures[feature].Name)} values the manifest counts; prepare the store again");
+            if (!store.Manifest.VocabularySizes.TryGetValue(name, out long size) || kept.Count != size)
+                throw new DataException($"{path}: missing, or not the vocabulary of {size} values the manifest counts; prepare the store again");
             encoder.vocabularies[feature] = kept;
             encoder.ranks[feature] = Ranks(kept);
         }

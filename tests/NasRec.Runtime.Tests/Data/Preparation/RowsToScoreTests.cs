@@ -15,7 +15,8 @@ namespace NasRec.Runtime.Tests.Data.Preparation;
 /// </summary>
 public sealed class RowsToScoreTests : IDisposable
 {
-    private const string VocabularyYaml = """
+    /// <summary>A dataset with both encodings fitted on the training split (<see cref="PrepareTests"/> fits it too).</summary>
+    internal const string VocabularyYaml = """
         kind: Dataset
         name: Vocab
         source: { format: tsv }
