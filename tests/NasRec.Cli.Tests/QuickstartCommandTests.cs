@@ -42,6 +42,10 @@ public sealed class QuickstartCommandTests : IDisposable
         Assert.Equal($"nasrec train --arch {json["archPath"]} --data {temp.File(Path.Combine("quickstart", "store"))} --spaces {spaces}", (string)json["trainAgain"]!);
         var again = CliRunner.Run([.. ((string)json["trainAgain"]!).Split(' ').Skip(1), "--steps", "2", "--output", temp.File("again"), "--quiet"]);
         Assert.True(again.ExitCode == 0, again.Error);
+        // And the command it suggests to score rows with the found model: every synthetic row gets its probability.
+        var predict = CliRunner.Run([.. ((string)json["predict"]!).Split(' ').Skip(1)]);
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.Equal(40_000 + 1, File.ReadLines(temp.File(Path.Combine("quickstart", "scores.csv"))).Count());
         Assert.Equal(0, CliRunner.Run("check", spaces).ExitCode);
 
         var report = (string)json["reportDir"]!;

@@ -31,9 +31,10 @@ internal sealed record RerankedModel(EvaluatedCandidate Candidate, TestedModel M
 /// <param name="RandomMedian">The median one of that population (by validation logloss during the search), likewise.</param>
 /// <param name="TrainAgain">The command that trains the found architecture again on the same store, its space and
 /// dataset read from the spaces folder written beside it.</param>
+/// <param name="Predict">The command that scores raw rows (the synthetic file's) with the found architecture's checkpoint.</param>
 internal sealed record QuickstartResult(
     IReadOnlyList<RerankedModel> Reranked, TestedModel Found, TestedModel RandomBest, TestedModel RandomMedian, TestedModel Logistic, SyntheticStats Data,
-    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir, string TrainAgain)
+    double SearchBestValLogloss, double InitialMedianValLogloss, string ArchPath, string ReportDir, string TrainAgain, string Predict)
 {
     /// <summary>The search's best by inherited score, retrained: what the search alone would have exported.</summary>
     public TestedModel SearchBest => Reranked[0].Model;
@@ -51,6 +52,8 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
     private readonly QuickstartDocuments documents = QuickstartDocuments.Load();
 
     private string StoreFolder => Path.Combine(output, "store");
+
+    private string SyntheticRows => Path.Combine(output, "data", "synthetic.tsv");
 
     private string SpacesFolder => Path.Combine(output, "spaces");
 
@@ -77,7 +80,9 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
 
         var result = new QuickstartResult(reranked, winner.Model with { Label = "found" }, randomBest, randomMedian, logistic, data,
             search.Best.ValLogloss, search.InitialMedianValLogloss, archPath, Path.Combine(output, "report"),
-            $"nasrec train --arch {Argument(archPath)} --data {Argument(StoreFolder)} --spaces {Argument(SpacesFolder)}");
+            $"nasrec train --arch {Argument(archPath)} --data {Argument(StoreFolder)} --spaces {Argument(SpacesFolder)}",
+            $"nasrec predict --checkpoint {Argument(Path.Combine(winner.Model.RunFolder, RunFolder.BestCheckpointName))} --data {Argument(StoreFolder)} " +
+            $"--input {Argument(SyntheticRows)} -o {Argument(Path.Combine(output, "scores.csv"))}");
         Step("Writing the report");
         SearchReport.Write(new SearchReportInputs(searchFolder, supernet, winner.Model.RunFolder, null), result.ReportDir, QuickstartTable.Markdown(result));
         return result;
@@ -107,8 +112,8 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
     private SyntheticStats Data(CancellationToken cancel)
     {
         Step($"Generating {settings.Rows:N0} synthetic rows (seed {settings.Seed}) and preparing the store");
-        var folder = Directory.CreateDirectory(Path.Combine(output, "data")).FullName;
-        var tsv = Path.Combine(folder, "synthetic.tsv");
+        Directory.CreateDirectory(Path.GetDirectoryName(SyntheticRows)!);
+        var tsv = SyntheticRows;
         var generator = new SyntheticCtrModel(settings.Seed, documents.Dataset.TableSizes(null).ToList(), tableCap: null);
         var stats = SyntheticFile.Write(generator, settings.Rows, tsv, SyntheticFormat.Tsv);
         new DataPreparer(documents.Dataset, documents.DatasetYaml, new PrepareOptions()).Prepare(tsv, StoreFolder, cancel);

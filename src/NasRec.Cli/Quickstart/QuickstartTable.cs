@@ -46,6 +46,7 @@ internal static class QuickstartTable
         ["archPath"] = result.ArchPath,
         ["reportDir"] = result.ReportDir,
         ["trainAgain"] = result.TrainAgain,
+        ["predict"] = result.Predict,
     };
 
     private static IEnumerable<IReadOnlyList<string>> Rows(QuickstartResult result)

@@ -29,7 +29,10 @@ public sealed class RunFolder : IDisposable
 
     public string LastCheckpoint => Path.Combine(Directory, LastCheckpointName);
 
-    public string BestCheckpoint => Path.Combine(Directory, "best.ckpt");
+    /// <summary>The best validation model's checkpoint's file name in a run folder.</summary>
+    public const string BestCheckpointName = "best.ckpt";
+
+    public string BestCheckpoint => Path.Combine(Directory, BestCheckpointName);
 
     public string SettingsFile => Path.Combine(Directory, "settings.json");
 
