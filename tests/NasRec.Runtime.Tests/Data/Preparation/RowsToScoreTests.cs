@@ -146,6 +146,55 @@ public sealed class RowsToScoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ParquetRowsWithoutTheLabelColumnAreReadWhenDeclaredUnlabelled()
+    {
+        using var trained = TrainedStore();
+        // The same store as a parquet dataset's: rows to score read the store's dataset document and its fitted encodings.
+        var parquetYaml = VocabularyYaml.Replace("source: { format: tsv }", "source: { format: parquet }");
+        File.WriteAllText(Path.Combine(trained.Directory, StoreFiles.Dataset), parquetYaml);
+        using var asParquet = DataStore.Open(trained.Directory);
+        var fields = new Parquet.Schema.DataField[] { new Parquet.Schema.DataField<double>("n"), new Parquet.Schema.DataField<string>("c") };
+        var input = PathOf("score.parquet");
+        await using (var file = File.Create(input))
+        await using (var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), file))
+        {
+            using var rowGroup = writer.CreateRowGroup();
+            await rowGroup.WriteAsync<double>(fields[0], new[] { 2.0, 7.0 }.AsMemory());
+            await rowGroup.WriteAsync(fields[1], new[] { "a", "b" });
+        }
+
+        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(asParquet, input, PathOf("failed"), labelled: true, skipBadRows: false));
+        DataPreparer.PrepareToScore(asParquet, input, PathOf("scored"), labelled: false, skipBadRows: false);
+
+        Assert.Contains("the label reads column 'y'", error.Message, StringComparison.Ordinal);
+        using var scored = DataStore.Open(PathOf("scored"));
+        Assert.Equal(new long[] { 1, 0 }, TestRows(scored).Select(r => r.Sparse));
+    }
+
+    [Fact]
+    public void LibsvmRowsAlwaysHoldTheirLabelSoUnlabelledOnesAreRefused()
+    {
+        const string libsvm = """
+            kind: Dataset
+            name: Svm
+            source: { format: libsvm }
+            label: y
+            dense:
+              transform: zero
+              features: [d]
+            sparse:
+              features:
+                - { name: c, tableSize: 10 }
+            """;
+        using var trained = TrainedStore(libsvm, "1 0:3\n0 0:4\n", "1 0:3\n0 0:4\n", "svm");
+
+        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, Write("score.svm", "0:3\n"), PathOf("scored"), labelled: false, skipBadRows: false));
+
+        Assert.Contains("libsvm rows always hold their label", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(PathOf("scored")));
+    }
+
+    [Fact]
     public void AStoreWhoseVocabularyFileIsGoneCannotEncodeRowsToScore()
     {
         using var trained = TrainedStore();
