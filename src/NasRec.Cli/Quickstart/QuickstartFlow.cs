@@ -113,10 +113,9 @@ internal sealed class QuickstartFlow(QuickstartSettings settings, string output,
     {
         Step($"Generating {settings.Rows:N0} synthetic rows (seed {settings.Seed}) and preparing the store");
         Directory.CreateDirectory(Path.GetDirectoryName(SyntheticRows)!);
-        var tsv = SyntheticRows;
         var generator = new SyntheticCtrModel(settings.Seed, documents.Dataset.TableSizes(null).ToList(), tableCap: null);
-        var stats = SyntheticFile.Write(generator, settings.Rows, tsv, SyntheticFormat.Tsv);
-        new DataPreparer(documents.Dataset, documents.DatasetYaml, new PrepareOptions()).Prepare(tsv, StoreFolder, cancel);
+        var stats = SyntheticFile.Write(generator, settings.Rows, SyntheticRows, SyntheticFormat.Tsv);
+        new DataPreparer(documents.Dataset, documents.DatasetYaml, new PrepareOptions()).Prepare(SyntheticRows, StoreFolder, cancel);
         return stats;
     }
 
