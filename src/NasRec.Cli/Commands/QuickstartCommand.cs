@@ -65,7 +65,7 @@ internal static class QuickstartCommand
                 stdout.Write(QuickstartTable.Text(result));
                 stdout.WriteLine($"Found architecture: {result.ArchPath}");
                 stdout.WriteLine($"Report: {Path.Combine(result.ReportDir, "report.md")}");
-                stdout.WriteLine($"Score rows with it: {result.Predict} [--no-labels]");
+                stdout.WriteLine($"Score rows with it: {result.Predict}");
                 stdout.WriteLine($"Next, train it on your own schedule: {result.TrainAgain} [--epochs N]");
             }
             return 0;
