@@ -29,6 +29,9 @@ public sealed class ColumnLayout
 
     public bool Labelled => LabelColumn >= 0;
 
+    /// <summary>Where a label column is missing or a row is one field short: the commonest cause, a file of rows to score.</summary>
+    public const string MissingLabelHint = "rows without their label column? ('nasrec predict --no-labels' scores those)";
+
     /// <summary>Per dense feature its column, or -1 for a <c>zero</c> feature (never read).</summary>
     public int[] DenseColumns { get; }
 
@@ -44,10 +47,10 @@ public sealed class ColumnLayout
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < columns.Count; i++) index.TryAdd(columns[i], i);
-        int Find(string column, string what) => index.TryGetValue(column, out var i) ? i
-            : throw new DataException($"{file}: {what} reads column '{column}', which the file does not have; its columns: {string.Join(", ", columns)}");
+        int Find(string column, string what, string? hint = null) => index.TryGetValue(column, out var i) ? i
+            : throw new DataException($"{file}: {what} reads column '{column}', which the file does not have{(hint is null ? "" : ": " + hint)}; its columns: {string.Join(", ", columns)}");
 
-        int label = labelled ? Find(schema.Label, "the label") : -1;
+        int label = labelled ? Find(schema.Label, "the label", MissingLabelHint) : -1;
         var dense = schema.DenseFeatures.Select(f => f.Transform == DenseTransform.Zero ? -1 : Find(f.Column, $"dense feature '{f.Name}'")).ToArray();
         var sparse = schema.SparseFeatures.Select(f => Find(f.Column, $"sparse feature '{f.Name}'")).ToArray();
         return new ColumnLayout(schema, columns, label, dense, sparse);

@@ -187,7 +187,8 @@ public sealed class DelimitedLineParser
         int count = SplitInto(line);
         if (count != columnCount)
         {
-            var found = count < 0 ? "a quoted field that does not close" : count + (count == 1 && line.IsEmpty ? " (an empty line)" : "");
+            var found = count < 0 ? "a quoted field that does not close"
+                : count + (count == 1 && line.IsEmpty ? " (an empty line)" : layout.Labelled && count == columnCount - 1 ? ", one fewer: " + ColumnLayout.MissingLabelHint : "");
             bad.Report("rows with a wrong column count",
                 new DataException(new DataLocation(file, lineNumber), layout.Columns.Count + " columns", found));
             return;

@@ -112,7 +112,7 @@ public sealed class RowsToScoreTests : IDisposable
         var input = Write("score.csv", "c,n\na,2\n");
 
         var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, input, PathOf("failed"), labelled: true, skipBadRows: false));
-        Assert.Contains("the label reads column 'y', which the file does not have", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the label reads column 'y', which the file does not have: rows without their label column? ('nasrec predict --no-labels' scores those)", error.Message, StringComparison.Ordinal);
 
         DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: false, skipBadRows: false);
         using var scored = DataStore.Open(PathOf("scored"));
