@@ -51,8 +51,8 @@ internal static class PredictCommand
             var inputPath = r.GetRequiredValue(input);
             var options = new RawRowOptions(Labelled: !r.GetValue(noLabels), SkipBadRows: r.GetValue(skip));
             var clock = Stopwatch.StartNew();
-            var scored = DataCommand.WithProgress(stdout, progress => RawRowScoring.Score(module, model.TableSizes, store, inputPath,
-                Path.GetDirectoryName(outputFile)!, options, targetDevice, progress));
+            var scored = TrainingOptions.AllOrNothing("no scores file", cancel => DataCommand.WithProgress(stdout, progress =>
+                RawRowScoring.Score(module, model.TableSizes, store, inputPath, Path.GetDirectoryName(outputFile)!, options, targetDevice, progress, cancel)));
             scored.WriteCsv(outputFile);
             clock.Stop();
 

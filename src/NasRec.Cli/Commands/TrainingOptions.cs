@@ -80,8 +80,8 @@ internal static class TrainingOptions
     }
 
     /// <summary>
-    /// Runs a training with a token that Ctrl+C cancels (the run saves last.ckpt and returns); a diverged run is a
-    /// user error.
+    /// Runs work with a token that Ctrl+C cancels (a training saves last.ckpt and returns; other work throws
+    /// <see cref="OperationCanceledException"/> after cleaning up); a diverged run is a user error.
     /// </summary>
     public static T UntilCtrlC<T>(Func<CancellationToken, T> run)
     {
@@ -99,6 +99,22 @@ internal static class TrainingOptions
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>
+    /// Runs work that writes nothing until it is complete (a store, a scores file) with a token that Ctrl+C cancels,
+    /// an interruption becoming one line saying that <paramref name="unwritten"/> was not written.
+    /// </summary>
+    public static T AllOrNothing<T>(string unwritten, Func<CancellationToken, T> work)
+    {
+        try
+        {
+            return UntilCtrlC(work);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new CommandException($"interrupted: {unwritten} was written");
         }
     }
 

@@ -25,7 +25,7 @@ public static class RawRowScoring
         {
             var manifest = DataPreparer.PrepareToScore(trained, input, folder, options.Labelled, options.SkipBadRows, progress, cancel);
             using var rows = DataStore.Open(folder);
-            var batches = Reporting(StoreTrainingData.Evaluation(rows, DataSplit.Test, tableSizes), rows.Rows(DataSplit.Test), progress);
+            var batches = Reporting(StoreTrainingData.Evaluation(rows, DataSplit.Test, tableSizes), rows.Rows(DataSplit.Test), progress, cancel);
             var scores = Evaluator.Score(model, batches, device);
             var sourceRows = File.ReadLines(Path.Combine(folder, StoreFiles.Indices, StoreFiles.Stem(DataSplit.Test) + ".txt"))
                 .Select(line => long.Parse(line, CultureInfo.InvariantCulture)).ToArray();
@@ -37,12 +37,13 @@ public static class RawRowScoring
         }
     }
 
-    /// <summary>The batches, reporting the rows scored after each (the "scoring" phase, in rows of the total).</summary>
-    private static IEnumerable<Batch> Reporting(IEnumerable<Batch> batches, long total, IProgress<PrepareProgress>? progress)
+    /// <summary>The batches, reporting the rows scored after each (the "scoring" phase, in rows of the total), until cancelled.</summary>
+    private static IEnumerable<Batch> Reporting(IEnumerable<Batch> batches, long total, IProgress<PrepareProgress>? progress, CancellationToken cancel)
     {
         long done = 0;
         foreach (var batch in batches)
         {
+            cancel.ThrowIfCancellationRequested();
             yield return batch;
             done += batch.Size;
             progress?.Report(new PrepareProgress("scoring", done, total, done));

@@ -56,8 +56,8 @@ internal static class DataCommand
         if (parsed.Document is not DatasetSchema schema) throw new CommandException($"{schemaFile} is not a Dataset document");
 
         var clock = Stopwatch.StartNew();
-        var preparer = (IProgress<PrepareProgress>? progress) => new DataPreparer(schema, text, options, progress).Prepare(input, output);
-        var (manifest, notes) = WithProgress(stdout, preparer);
+        var (manifest, notes) = TrainingOptions.AllOrNothing("no store", cancel =>
+            WithProgress(stdout, progress => new DataPreparer(schema, text, options, progress).Prepare(input, output, cancel)));
         clock.Stop();
 
         foreach (var note in notes) stderr.WriteLine(note);

@@ -145,6 +145,28 @@ public sealed class RowsToScoreTests : IDisposable
         Assert.Equal("row,probability", File.ReadLines(PathOf("scores.csv")).First());
     }
 
+    [Theory]
+    [InlineData("writing")]
+    [InlineData("scoring")]
+    public void ScoringCancelledInAnyPhaseLeavesNoTemporaryStore(string phase)
+    {
+        using var trained = TrainedStore();
+        // Two evaluation batches, so that a cancellation in the scoring phase has a batch left to stop before.
+        var input = Write("score.tsv", string.Concat(Enumerable.Repeat("7\tb\n", RecipeDefaults.EvaluationBatchSize + 1)));
+        using var model = new LogisticRegression(trained.Schema);
+        var work = Directory.CreateDirectory(PathOf("work")).FullName;
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress([], report =>
+        {
+            if (report.Phase == phase) cancel.Cancel();
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, work,
+            new RawRowOptions(Labelled: false), TorchSharp.torch.CPU, progress, cancel.Token));
+
+        Assert.Empty(Directory.GetFileSystemEntries(work));
+    }
+
     [Fact]
     public async Task ParquetRowsWithoutTheLabelColumnAreReadWhenDeclaredUnlabelled()
     {
@@ -206,11 +228,12 @@ public sealed class RowsToScoreTests : IDisposable
     }
 
     /// <summary>Progress kept as reported, on the reporting thread (Progress&lt;T&gt; would post it elsewhere, later).</summary>
-    private sealed class SynchronousProgress(List<PrepareProgress> reports) : IProgress<PrepareProgress>
+    private sealed class SynchronousProgress(List<PrepareProgress> reports, Action<PrepareProgress>? then = null) : IProgress<PrepareProgress>
     {
         public void Report(PrepareProgress value)
         {
             lock (reports) reports.Add(value);
+            then?.Invoke(value);
         }
     }
 
