@@ -43,7 +43,7 @@ internal static class EvaluateCommand
             var metrics = scores.Metrics();
             stdout.WriteLine(r.GetValue(json)
                 ? JsonSerializer.Serialize(new { split = splitName, checkpoint = path, metrics.Count, metrics.Logloss, metrics.Auc, ne = metrics.NormalizedEntropy, metrics.Accuracy, metrics.Calibration },
-                    new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase })
+                    TrainingOptions.JsonObject)
                 : $"{splitName}: {TrainingOptions.Describe(metrics)}");
             return 0;
         }));

@@ -66,7 +66,7 @@ internal static class PredictCommand
                         input = inputPath, output = outputFile, checkpoint = path, rows = scored.Scores.Count, skipped = scored.BadRows.Skipped,
                         metrics = metrics is null ? null : new { metrics.Logloss, metrics.Auc, ne = metrics.NormalizedEntropy, metrics.Accuracy, metrics.Calibration },
                     },
-                    new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                    TrainingOptions.JsonObject));
             }
             else
             {

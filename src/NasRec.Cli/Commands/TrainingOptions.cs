@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
@@ -19,6 +20,9 @@ internal static class TrainingOptions
     }.AcceptExistingOnly();
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text" };
+
+    /// <summary>How <c>evaluate</c> and <c>predict</c> print their <c>--json</c> object.</summary>
+    public static readonly JsonSerializerOptions JsonObject = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Option<double> InitialAccumulator() => new("--initial-accumulator")
     {
