@@ -51,6 +51,7 @@ internal static unsafe class SixteenInputLinear
                 }
             }
         });
+        NativeData.KeepAlive(input, outputGradient);
         var total = totals.sum(dim: 0);
         return (total.narrow(0, 0, units * Width).view(units, Width).MoveToOuterDisposeScope(),
                 total.narrow(0, units * Width, units).MoveToOuterDisposeScope());

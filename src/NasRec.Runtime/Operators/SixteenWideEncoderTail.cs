@@ -139,6 +139,7 @@ internal static unsafe class SixteenWideEncoderTail
                 SixteenBySixteen.TransposeOut(work, count, (float*)target + block * BlockSize);
             }
         });
+        NativeData.KeepAlive(residual, packed);
         return output;
     }
 
@@ -170,6 +171,7 @@ internal static unsafe class SixteenWideEncoderTail
                 }
             }
         });
+        NativeData.KeepAlive(residual, packed, outputGradient);
         var total = totals.sum(dim: 0);
         var vectors = total.narrow(0, 2 * BlockSize, Parameters.Vectors * BlockSize).view(Parameters.Vectors, Width, Width).sum(dim: -1);
         var (dWeight1, dWeight2) = (total.narrow(0, 0, BlockSize).view(Width, Width), total.narrow(0, BlockSize, BlockSize).view(Width, Width));

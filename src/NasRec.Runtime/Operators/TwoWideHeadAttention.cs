@@ -84,6 +84,7 @@ internal static unsafe class TwoWideHeadAttention
                 _ => (sample, head) => ForwardHead<Lanes128>(shape, (float*)q, (float*)z, (float*)o, (float*)l, sample, head),
             });
         }
+        NativeData.KeepAlive(qkv, zeroKeyValue, statistics);
         return output;
     }
 
@@ -105,6 +106,7 @@ internal static unsafe class TwoWideHeadAttention
                 _ => (sample, head) => BackwardHead<Lanes128>(shape, pointers, sample, head),
             });
         }
+        NativeData.KeepAlive(qkv, zeroKeyValue, output, statistics, outputGradient);
         return (gradient, zeroGradient?.sum(dim: 0));
     }
 
@@ -357,6 +359,7 @@ internal static unsafe class TwoWideHeadAttention
         }
     }
 
+    /// <summary>The tensor's elements; like <see cref="NativeData.Floats"/>, the span does not keep the tensor reachable.</summary>
     private static Span<float> Floats(Tensor tensor) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>The autograd node: saves the inputs, the output and each query's softmax shift and reciprocal total.</summary>

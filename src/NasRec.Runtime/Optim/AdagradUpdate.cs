@@ -41,6 +41,7 @@ internal static unsafe class AdagradUpdate
         if (elements < SerialElements) block.Update(0, block.Rows, 0, block.Columns);
         else if (block.Rows > 1) LibTorchThreads.For(block.Rows, (first, end) => block.Update(first, end, 0, block.Columns));
         else LibTorchThreads.For((block.Columns + Chunk - 1) / Chunk, (first, end) => block.Update(0, 1, first * Chunk, Math.Min(end * Chunk, block.Columns)));
+        NativeData.KeepAlive(weight, accumulator, gradient);
     }
 
     /// <summary>Whether the kernel takes these blocks: float32 on the CPU, one shape of one or two axes, rows contiguous.</summary>

@@ -12,6 +12,16 @@ internal static unsafe partial class NativeData
     /// </summary>
     public static float* Floats(Tensor tensor) => (float*)Data(tensor.Handle);
 
+    /// <summary>
+    /// Keeps tensors reachable up to this call, which follows a kernel over their <see cref="Floats"/>: an address does
+    /// not keep its tensor alive, and a temporary outside any dispose scope (a backward's contiguous copy of its
+    /// gradient, say) could otherwise be finalized, freeing its storage, while the kernel still reads it.
+    /// </summary>
+    public static void KeepAlive(params ReadOnlySpan<Tensor?> tensors)
+    {
+        foreach (var tensor in tensors) GC.KeepAlive(tensor);
+    }
+
     [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_data")]
     private static partial nint Data(nint tensor);
 }
