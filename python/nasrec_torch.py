@@ -14,10 +14,23 @@ The inputs are what a nasrec data store holds: dense features already transforme
 table. The model is plain PyTorch, so `torch.onnx.export(model, (dense, sparse_ids), "model.onnx")` and
 `torch.jit.trace` work on it (`python3 nasrec_torch.py best.pt --onnx model.onnx` does the first). Needs only PyTorch
 (1.13 or later).
+
+Raw rows (a tsv, csv, libsvm or kdd2012 file, gzip or not) are read and encoded as the store the model trained on read
+its own when the export was made with that store (`nasrec export-weights <checkpoint> --data <store>`):
+
+    rows = nasrec_torch.RawRows.load("runs/final/best.pt")
+    for row_numbers, labels, dense, sparse_ids in rows.read("test.txt", labelled=False):
+        click_probability = model(dense, sparse_ids).sigmoid()
+
+`python3 nasrec_torch.py best.pt --score test.txt --no-labels -o scores.csv` writes what `nasrec predict` writes.
 """
+import csv
+import gzip
 import json
 import math
 import pathlib
+import re
+import struct
 import sys
 
 import torch
@@ -328,6 +341,328 @@ class _FusedEmbedding(nn.Module):
         return tokens.view(ids.shape[0], ids.shape[1], self.weight.shape[1])
 
 
+# Raw rows, read and encoded as the store the model trained on read its own (`nasrec predict`, in Python). The layout
+# and the fitted encodings come from the description's "rawRows" (`nasrec export-weights --data <store>`).
+
+class BadRow(ValueError):
+    """A row that does not read, named by file and line."""
+
+
+class RawRows:
+    """Reads raw rows (tsv, csv, libsvm or kdd2012 text, gzip or not) into model inputs, as nasrec's preparation does:
+    each feature from its column, through its transform or encoding, each id then into its table's rows."""
+
+    MODULUS = 2147483647  # the reference's decimal-or-hex rule and `hash`
+    MISSING = -1  # a missing or unknown categorical value: row 0 of its table
+
+    def __init__(self, description, folder="."):
+        rows = description.get("rawRows")
+        if rows is None:
+            raise ValueError("the description says nothing of raw rows: export with `nasrec export-weights --data <store>`")
+        self.format, self.header, self.label = rows["format"], rows["header"], rows["label"]
+        if self.format == "parquet":
+            raise ValueError("parquet rows are read by `nasrec predict` only: convert them to csv, or score them there")
+        self.columns = rows["columns"]
+        self.dense, self.sparse = rows["dense"], rows["sparse"]
+        self.tables = [rows_ - 1 for rows_ in description["tableRows"]]  # id = fmod(v, n - 1) + 1
+        self.vocabularies = [_read_vocabulary(pathlib.Path(folder) / f["vocabulary"]) if f["encoding"] == "vocabulary" else None
+                             for f in self.sparse]
+        self.encoders = [self._encoder(f["encoding"]) for f in self.sparse]
+
+    @classmethod
+    def load(cls, description):
+        """The raw-row reader of an export's `.nasrec.json` (or of the weights beside it)."""
+        path = pathlib.Path(description)
+        if not path.name.endswith(".nasrec.json"):
+            path = path.with_suffix(".nasrec.json")
+        return cls(json.loads(path.read_text(encoding="utf-8")), path.parent)
+
+    def read(self, path, labelled=True, batch_size=4096, skip_bad_rows=False):
+        """Batches of (row numbers, labels, dense [B, n_dense] float32, ids [B, n_sparse] int64) from a file, or a folder's
+        files (hidden ones aside) in name order. Row numbers count data rows from 0 across the files, headers excluded;
+        without labels the labels are all 0. A bad row raises BadRow, unless skipped (then `self.skipped` counts it)."""
+        if not labelled and self.format in ("libsvm", "kdd2012"):
+            raise ValueError(f"{self.format} rows always hold their label: score them with labels")
+        self.skipped = 0
+        batch, row = [], 0
+        for file in _files(path):
+            for line, record, columns in self._records(file, labelled):
+                try:
+                    batch.append((row, *self._encode(record, columns, labelled)))
+                except BadRow as error:
+                    if not skip_bad_rows:
+                        raise BadRow(f"{file}:{line}: {error}") from None
+                    self.skipped += 1
+                row += 1
+                if len(batch) == batch_size:
+                    yield _stack(batch)
+                    batch = []
+        if row == 0:
+            raise BadRow(f"{path}: no rows")
+        if batch:
+            yield _stack(batch)
+
+    def _records(self, file, labelled):
+        """(line number, fields, column names) of each data row of one file."""
+        columns = None if self.header else [c for c in self.columns if labelled or c != self.label]
+        profiles = _kdd_profiles(file) if self.format == "kdd2012" else None
+        opened = gzip.open(file, "rt", encoding="utf-8", errors="surrogateescape", newline="") if _is_gzip(file) \
+            else open(file, encoding="utf-8", errors="surrogateescape", newline="")
+        with opened as text:
+            if self.format == "csv":
+                reader, line = csv.reader(text), 1
+                for record in reader:
+                    record = record or [""]  # an empty line: one empty field
+                    if columns is None:
+                        columns, line = self._layout(record, labelled, file), reader.line_num + 1
+                        continue
+                    yield line, record, columns
+                    line = reader.line_num + 1
+                return
+            for line, text_line in enumerate(text, 1):
+                record = text_line.rstrip("\n")
+                record = record[:-1] if record.endswith("\r") else record
+                if self.format == "libsvm":
+                    record = _libsvm(record, len(self.dense))
+                elif profiles is not None:
+                    record = _kdd2012(record, profiles)
+                fields = record.split("\t")
+                if columns is None:
+                    columns = self._layout(fields, labelled, file)
+                    continue
+                yield line, fields, columns
+
+    def _layout(self, names, labelled, file):
+        """The header's column names, checked to hold every column the rows are read from."""
+        needed = ([self.label] if labelled else []) + [f["column"] for f in self.dense + self.sparse if f["column"] is not None]
+        for column in needed:
+            if column not in names:
+                raise BadRow(f"{file}: the rows read column '{column}', which the file does not have; its columns: {', '.join(names)}")
+        return names
+
+    def _encode(self, record, columns, labelled):
+        """(label, dense features, table rows) of one row's fields."""
+        if len(record) != len(columns):
+            empty = " (an empty line)" if record == [""] else ""
+            raise BadRow(f"expected {len(columns)} columns, found {len(record)}{empty}")
+        fields = dict(zip(columns, record))
+        label = 0
+        if labelled:
+            text = fields[self.label]
+            if text not in ("0", "1"):
+                raise BadRow(f"column {self.label}: expected a label 0 or 1, found {text!r}")
+            label = int(text)
+        dense = [self._dense(f, fields) for f in self.dense]
+        ids = [self._row(self.encoders[k](fields[f["column"]], k), k) for k, f in enumerate(self.sparse)]
+        return label, dense, ids
+
+    def _dense(self, feature, fields):
+        if feature["transform"] == "zero":
+            return 0.0
+        text = fields[feature["column"]]
+        value = 0.0
+        if text:
+            if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
+                raise BadRow(f"column {feature['column']}: expected a number, found {text!r}")
+            value = float(text)
+        transform = feature["transform"]
+        if transform == "log1p":
+            return math.log(max(value, 0.0) + 1.0)
+        if transform == "standardize":
+            stored = _float32(value)  # the store keeps the raw value as float32, then standardizes it
+            centered = stored - feature["mean"]
+            return centered / feature["deviation"] if feature["deviation"] > 0 else centered
+        return value
+
+    def _row(self, value, k):
+        """The table row of a stored value: fmod(v, n - 1) + 1, so a missing value (-1) is row 0 (present ones are ≥ 0)."""
+        return 0 if value == self.MISSING else value % self.tables[k] + 1
+
+    def _encoder(self, encoding):
+        def present(read):
+            return lambda text, k: self.MISSING if text == "" else read(text, k)
+        if encoding == "hex-modulo":
+            return present(lambda text, k: _hex(text, self.sparse[k]["column"]))
+        if encoding == "decimal-or-hex":
+            return present(lambda text, k: _decimal_or_hex(text, self.sparse[k]["column"]))
+        if encoding == "hash":
+            return present(lambda text, k: xxh64(_bytes(text)) % self.MODULUS)
+        if encoding == "vocabulary":
+            return present(lambda text, k: self.vocabularies[k].get(xxh64(_bytes(text)) & _MASK63, self.MISSING))
+        raise ValueError(f"unknown categorical encoding {encoding!r}: this file is older than the nasrec that exported it")
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_MASK63 = (1 << 63) - 1
+
+
+def _float32(value):
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def _bytes(text):
+    return text.encode("utf-8", "surrogateescape")  # the file's own bytes, as nasrec hashes them
+
+
+def _hex(text, column):
+    if len(text) > 16 or not _HEX.fullmatch(text) or int(text, 16) > _MASK63:
+        raise BadRow(f"column {column}: expected a hexadecimal value below 2^63 (hex-modulo), found {text!r}")
+    return int(text, 16)
+
+
+def _decimal_or_hex(text, column):
+    """int(text) if it parses, else int(text, 16); then mod 2147483647, never negative (the reference's split tool)."""
+    digits = text[1:] if text[0] in "+-" else text
+    if digits.isascii() and digits.isdigit():
+        value = int(digits)
+    elif _HEX.fullmatch(digits):
+        value = int(digits, 16)
+    else:
+        raise BadRow(f"column {column}: expected a decimal or hexadecimal integer (decimal-or-hex), found {text!r}")
+    return (-value if text[0] == "-" else value) % RawRows.MODULUS
+
+
+def _read_vocabulary(path):
+    """Key (XxHash64 of the value's text, 63 bits) → rank, from the store's vocabulary file."""
+    with open(path, encoding="utf-8") as lines:
+        next(lines)  # key, count
+        return {int(line.split("\t")[0], 16): rank for rank, line in enumerate(lines)}
+
+
+def _libsvm(record, dense_columns):
+    """`label idx:val …` as the tab-separated row nasrec reads: the label (±1 as 0/1), empty dense cells, the indices."""
+    tokens = [t for t in record.split(" ") if t]
+    if not tokens:
+        return ""
+    label = {"-1": "0", "+1": "1"}.get(tokens[0], tokens[0])
+    return "\t".join([label] + [""] * dense_columns + [t.split(":", 1)[0] for t in tokens[1:]])
+
+
+_KDD_ORDER = (0, 1, 5, 6, 2, 3, 4, 7, 8, 9, 10, 11)
+
+
+def _kdd2012(record, profiles):
+    """A KDD Cup 2012 training line reordered, its label Click > 0, and the user's Gender and Age appended."""
+    fields = record.split("\t")
+    if len(fields) != 12:
+        return record
+    fields = [fields[i] for i in _KDD_ORDER]
+    if re.fullmatch(r"[+-]?\d+", fields[0]):
+        fields[0] = "1" if int(fields[0]) > 0 else "0"
+    user = re.match(r"[+-]?\d+", fields[11])
+    gender, age = profiles.get(int(user.group()), (0, 0)) if user else (0, 0)
+    return "\t".join(fields + [str(gender), str(age)])
+
+
+def _kdd_profiles(file):
+    path = pathlib.Path(file).resolve().parent / "userid_profile.txt"
+    if not path.exists():
+        raise BadRow(f"{path}: missing; the kdd2012 source joins userid_profile.txt from the training file's folder")
+    profiles = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 3 or not all(re.fullmatch(r"[+-]?\d+", f) for f in fields):
+                raise BadRow(f"{path}:{number}: expected UserID, Gender and Age as integers, found {line.rstrip()!r}")
+            profiles[int(fields[0])] = (int(fields[1]), int(fields[2]))
+    return profiles
+
+
+def _files(path):
+    path = pathlib.Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise BadRow(f"{path}: no such file or folder")
+    files = sorted((f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")), key=lambda f: f.name)
+    if not files:
+        raise BadRow(f"{path}: the folder holds no files")
+    return files
+
+
+def _is_gzip(path):
+    with open(path, "rb") as start:
+        return start.read(2) == b"\x1f\x8b"
+
+
+def _stack(batch):
+    rows, labels, dense, ids = zip(*batch)
+    return (list(rows), torch.tensor(labels, dtype=torch.float32),
+            torch.tensor(dense, dtype=torch.float32), torch.tensor(ids, dtype=torch.int64))
+
+
+_P1, _P2, _P3, _P4, _P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
+                           0x27D4EB2F165667C5)
+_U64 = (1 << 64) - 1
+
+
+def _rotl(x, r):
+    return ((x << r) | (x >> (64 - r))) & _U64
+
+
+def _round(accumulator, lane):
+    return _rotl((accumulator + lane * _P2) & _U64, 31) * _P1 & _U64
+
+
+def _merge(h, accumulator):
+    return ((h ^ _round(0, accumulator)) * _P1 + _P4) & _U64
+
+
+def xxh64(data, seed=0):
+    """XXH64 of bytes (the hash of nasrec's `hash` and `vocabulary` encodings), in plain Python."""
+    n, i = len(data), 0
+    if n >= 32:
+        v = [(seed + _P1 + _P2) & _U64, (seed + _P2) & _U64, seed, (seed - _P1) & _U64]
+        while i + 32 <= n:
+            for lane in range(4):
+                v[lane] = _round(v[lane], int.from_bytes(data[i:i + 8], "little"))
+                i += 8
+        h = (_rotl(v[0], 1) + _rotl(v[1], 7) + _rotl(v[2], 12) + _rotl(v[3], 18)) & _U64
+        for accumulator in v:
+            h = _merge(h, accumulator)
+    else:
+        h = (seed + _P5) & _U64
+    h = (h + n) & _U64
+    while i + 8 <= n:
+        h = (_rotl(h ^ _round(0, int.from_bytes(data[i:i + 8], "little")), 27) * _P1 + _P4) & _U64
+        i += 8
+    if i + 4 <= n:
+        h = (_rotl(h ^ (int.from_bytes(data[i:i + 4], "little") * _P1 & _U64), 23) * _P2 + _P3) & _U64
+        i += 4
+    while i < n:
+        h = _rotl(h ^ (data[i] * _P5 & _U64), 11) * _P1 & _U64
+        i += 1
+    h ^= h >> 33
+    h = h * _P2 & _U64
+    h ^= h >> 29
+    h = h * _P3 & _U64
+    return h ^ (h >> 32)
+
+
+def score(model, rows, path, output, labelled=True, batch_size=4096, skip_bad_rows=False):
+    """Writes each raw row's click probability to `output` as `nasrec predict` does (row,label,probability, or
+    row,probability without labels; row: the 0-based data row) and returns the rows scored. Nothing is written when a
+    row is bad (unless skipped): the CSV is written beside and moved into place at the end."""
+    output = pathlib.Path(output)
+    partial = output.with_name(f".{output.name}.partial")
+    count = 0
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as scores, torch.no_grad():
+            scores.write("row,label,probability\n" if labelled else "row,probability\n")
+            for numbers, labels, dense, ids in rows.read(path, labelled, batch_size, skip_bad_rows):
+                probabilities = model(dense, ids).view(-1).sigmoid().tolist()
+                for number, label, probability in zip(numbers, labels.tolist(), probabilities):
+                    scores.write(f"{number},{int(label)},{probability:.9g}\n" if labelled else f"{number},{probability:.9g}\n")
+                count += len(numbers)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    if rows.skipped:
+        print(f"skipped {rows.skipped:,} bad rows", file=sys.stderr)
+    return count
+
+
 def _main():
     import argparse
 
@@ -335,6 +670,12 @@ def _main():
     parser.add_argument("weights", help="the .pt or .safetensors file; its .nasrec.json description lies beside it")
     parser.add_argument("--onnx", metavar="FILE", help="export the subnet to ONNX (inputs: dense, sparse_ids; output: logits)")
     parser.add_argument("--logits", metavar="BATCH", help='print the logits of a JSON batch {"dense": [[...]], "ids": [[...]]}')
+    parser.add_argument("--score", metavar="INPUT", help="score raw rows (a file, or a folder's files) as `nasrec predict` does; "
+                        "needs an export made with --data <store>")
+    parser.add_argument("-o", "--output", metavar="FILE", default="scores.csv", help="with --score: the CSV of row,label,probability")
+    parser.add_argument("--no-labels", action="store_true", help="with --score: the rows have no label column")
+    parser.add_argument("--skip-bad-rows", action="store_true", help="with --score: skip and count bad rows instead of stopping")
+    parser.add_argument("--batch-size", type=int, default=4096, help="with --score: rows per forward")
     args = parser.parse_args()
 
     try:
@@ -348,6 +689,13 @@ def _main():
         with torch.no_grad():
             logits = model(torch.tensor(batch["dense"], dtype=torch.float32), torch.tensor(batch["ids"], dtype=torch.int64))
         print(json.dumps(logits.view(-1).tolist()))
+    if args.score:
+        try:
+            scored = score(model, RawRows.load(args.weights), args.score, args.output, labelled=not args.no_labels,
+                           batch_size=args.batch_size, skip_bad_rows=args.skip_bad_rows)
+        except (OSError, ValueError) as error:
+            sys.exit(f"error: {error}")
+        print(f"scored {scored:,} rows of {args.score} into {args.output}", file=sys.stderr)
     if args.onnx:
         dense = torch.zeros(2, model.dense_features)
         ids = torch.zeros(2, len(model.embedding.offsets), dtype=torch.int64)

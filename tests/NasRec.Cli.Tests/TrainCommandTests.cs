@@ -71,6 +71,7 @@ public sealed class TrainCommandTests : IDisposable
             Assert.Equal("nasrec-subnet", (string)json["format"]!);
             Assert.Equal("TinySmall", (string)json["name"]!);
             Assert.Equal(7, json["blocks"]!.AsArray().Count);
+            Assert.Null(json["rawRows"]); // without --data (PythonScoringTests export with it)
         }
         Assert.Contains("best.nasrec.json", pt.Output);
     }

@@ -1,50 +1,16 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using NasRec.Models.Tests.Generated;
 using NasRec.Runtime.Subnets;
+using NasRec.Testing;
 using TorchSharp;
 using NasRec.Runtime.Checkpoints;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
 
 namespace NasRec.Models.Tests;
-
-/// <summary>
-/// A test that needs a Python with PyTorch (<c>NASREC_PYTHON</c>, else <c>python3</c> or <c>/usr/bin/python3</c>,
-/// whichever imports torch); skipped where there is none.
-/// </summary>
-public sealed class PyTorchTheoryAttribute : TheoryAttribute
-{
-    private static readonly Lazy<string?> python = new(Find);
-
-    public PyTorchTheoryAttribute()
-    {
-        if (Python is null) Skip = "needs a Python with PyTorch: set NASREC_PYTHON to one";
-    }
-
-    public static string? Python => python.Value;
-
-    private static string? Find()
-    {
-        string?[] candidates = [Environment.GetEnvironmentVariable("NASREC_PYTHON"), "python3", "/usr/bin/python3"];
-        return candidates.OfType<string>().FirstOrDefault(candidate =>
-        {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo(candidate, ["-c", "import torch"]) { RedirectStandardError = true })!;
-                process.WaitForExit();
-                return process.ExitCode == 0;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return false;
-            }
-        });
-    }
-}
 
 /// <summary>
 /// <c>python/nasrec_torch.py</c> builds a subnet from the description <c>export-weights</c> writes and loads the
@@ -137,16 +103,8 @@ public sealed class PyTorchExportTests : IDisposable
 
     private static string RunPython(params string[] arguments)
     {
-        var start = new ProcessStartInfo(PyTorchTheoryAttribute.Python!, [Path.Combine(RepoRoot, "python", "nasrec_torch.py"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error.Result);
+        var (exitCode, output, error) = PythonWithTorch.RunScript(RepoRoot, arguments);
+        Assert.True(exitCode == 0, error);
         return output;
     }
 }

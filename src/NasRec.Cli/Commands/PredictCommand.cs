@@ -45,7 +45,7 @@ internal static class PredictCommand
             using var module = model.Module;
             Checkpoint.Load(path, module, optimizer: null);
             using var store = TrainingOptions.OpenStore(r.GetRequiredValue(data), model.Dataset);
-            RequireTheTrainingEncodings(path, header.Data, store);
+            TrainingOptions.RequireTheTrainingEncodings(path, header.Data, store);
 
             var outputFile = r.GetRequiredValue(output).FullName;
             var inputPath = r.GetRequiredValue(input);
@@ -77,18 +77,6 @@ internal static class PredictCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// Encodings fitted on a training split (vocabulary, standardize) are the store's: rows encoded with another store's
-    /// would reach the model as other values. Stateless encodings read the same from any store of the dataset.
-    /// </summary>
-    private static void RequireTheTrainingEncodings(string checkpoint, string? trainedOn, DataStore store)
-    {
-        if (!TrainingEncoder.Needed(store.Schema) || trainedOn is null || trainedOn == store.Manifest.Fingerprint()) return;
-        throw new CommandException(
-            $"{checkpoint} was trained on another store than {store.Directory}: dataset '{store.Schema.Name}' fits its vocabularies or " +
-            "standardization on the training rows, so give the store the model was trained on");
     }
 
     /// <summary>The rows' metrics when they have labels of both classes; a note on standard error when they are of one.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
 
@@ -81,6 +82,18 @@ internal static class TrainingOptions
                 $"the model reads '{dataset.Name}' ({dataset.DenseFeatures.Count} dense, {dataset.SparseFeatures.Count} sparse)");
         }
         return store;
+    }
+
+    /// <summary>
+    /// Encodings fitted on a training split (vocabulary, standardize) are the store's: rows encoded with another store's
+    /// would reach the model as other values. Stateless encodings read the same from any store of the dataset.
+    /// </summary>
+    public static void RequireTheTrainingEncodings(string checkpoint, string? trainedOn, DataStore store)
+    {
+        if (!TrainingEncoder.Needed(store.Schema) || trainedOn is null || trainedOn == store.Manifest.Fingerprint()) return;
+        throw new CommandException(
+            $"{checkpoint} was trained on another store than {store.Directory}: dataset '{store.Schema.Name}' fits its vocabularies or " +
+            "standardization on the training rows, so give the store the model was trained on");
     }
 
     /// <summary>

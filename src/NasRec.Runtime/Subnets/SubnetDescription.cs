@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using NasRec.Dsl.Analysis;
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Checkpoints;
+using NasRec.Runtime.Data;
+using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Operators;
 
 namespace NasRec.Runtime.Subnets;
@@ -47,11 +49,19 @@ public static class SubnetDescription
         };
     }
 
-    /// <summary>Writes the description beside <paramref name="weightsPath"/> and returns its path.</summary>
-    public static string WriteBeside(string weightsPath, Architecture architecture, SearchSpace space, DatasetSchema dataset, IReadOnlyList<long> tableRows)
+    /// <summary>
+    /// Writes the description beside <paramref name="weightsPath"/> and returns its path. With <paramref name="rows"/> (the
+    /// store the model trained on) it also describes how raw rows are read and encoded (<c>rawRows</c>), its vocabularies
+    /// copied into a folder beside (<c>best.pt</c> → <c>best.vocabularies</c>).
+    /// </summary>
+    public static string WriteBeside(
+        string weightsPath, Architecture architecture, SearchSpace space, DatasetSchema dataset, IReadOnlyList<long> tableRows, DataStore? rows = null)
     {
         var path = Path.ChangeExtension(weightsPath, Extension);
-        AtomicFile.WriteAllText(path, Describe(architecture, space, dataset, tableRows).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var description = Describe(architecture, space, dataset, tableRows);
+        if (rows is not null)
+            description["rawRows"] = RawRowsDescription.Describe(rows, Path.GetDirectoryName(path)!, Path.ChangeExtension(weightsPath, ".vocabularies"));
+        AtomicFile.WriteAllText(path, description.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return path;
     }
 

@@ -227,6 +227,27 @@ public sealed class RowsToScoreTests : IDisposable
         Assert.Contains("c.tsv", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheRawRowsDescriptionHoldsTheLayoutTheFittedMomentsAndACopyOfEachVocabulary()
+    {
+        using var trained = TrainedStore();
+
+        var description = RawRowsDescription.Describe(trained, folder.FullName, PathOf("export.vocabularies"));
+
+        Assert.Equal("tsv", (string)description["format"]!);
+        Assert.False((bool)description["header"]!);
+        Assert.Equal(["y", "n", "c"], description["columns"]!.AsArray().Select(column => (string)column!));
+        Assert.Equal("y", (string)description["label"]!);
+        var dense = description["dense"]![0]!;
+        Assert.Equal(("n", "standardize"), ((string)dense["column"]!, (string)dense["transform"]!));
+        Assert.Equal(2.0, (double)dense["mean"]!, 12);
+        Assert.Equal(Math.Sqrt(2.0 / 3), (double)dense["deviation"]!, 12);
+        var sparse = description["sparse"]![0]!;
+        Assert.Equal(("c", "vocabulary"), ((string)sparse["column"]!, (string)sparse["encoding"]!));
+        Assert.Equal("export.vocabularies/c.tsv", (string)sparse["vocabulary"]!);
+        Assert.Equal(File.ReadAllText(Path.Combine(trained.Directory, StoreFiles.Vocabularies, "c.tsv")), File.ReadAllText(PathOf("export.vocabularies/c.tsv")));
+    }
+
     /// <summary>Progress kept as reported, on the reporting thread (Progress&lt;T&gt; would post it elsewhere, later).</summary>
     private sealed class SynchronousProgress(List<PrepareProgress> reports, Action<PrepareProgress>? then = null) : IProgress<PrepareProgress>
     {
