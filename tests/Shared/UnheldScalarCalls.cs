@@ -83,8 +83,10 @@ internal static class UnheldScalarCalls
         foreach (var typeHandle in metadata.TypeDefinitions)
         {
             var type = metadata.GetTypeDefinition(typeHandle);
-            var declaring = type.GetDeclaringType();
-            string typeName = declaring.IsNil ? metadata.GetString(type.Name) : metadata.GetString(metadata.GetTypeDefinition(declaring).Name);
+            // Named by the type it is written in: a lambda or an async method compiles to types nested in it.
+            var outermost = type;
+            while (!outermost.GetDeclaringType().IsNil) outermost = metadata.GetTypeDefinition(outermost.GetDeclaringType());
+            string typeName = metadata.GetString(outermost.Name);
             foreach (var methodHandle in type.GetMethods())
             {
                 var method = metadata.GetMethodDefinition(methodHandle);
