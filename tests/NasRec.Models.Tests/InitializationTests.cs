@@ -1,5 +1,6 @@
 using NasRec.Runtime.Operators;
 using NasRec.Runtime.Subnets;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -52,8 +53,8 @@ public sealed class InitializationTests
                 case LayerNorm norm:
                     // The transformer's encoder norms start at 0.17 (LN_INIT), every other norm at 1.
                     bool encoderNorm = moduleName.EndsWith("_sparse.norm1") || moduleName.EndsWith("_sparse.norm2");
-                    float expected = encoderNorm ? (float)TransformerOperator.NormWeightInit : 1f;
-                    Assert.True(norm.weight!.eq(expected).all().item<bool>());
+                    using (var expected = (encoderNorm ? (float)TransformerOperator.NormWeightInit : 1f).ToScalar())
+                        Assert.True(norm.weight!.eq(expected).all().item<bool>());
                     checkedParameters.Add(norm.weight!.Handle);
                     AssertZero(norm.bias!, checkedParameters);
                     break;
@@ -76,7 +77,8 @@ public sealed class InitializationTests
 
     private static void AssertZero(Tensor vector, HashSet<IntPtr> checkedParameters)
     {
-        Assert.True(vector.eq(0).all().item<bool>());
+        using var zero = 0.ToScalar();
+        Assert.True(vector.eq(zero).all().item<bool>());
         checkedParameters.Add(vector.Handle);
     }
 }

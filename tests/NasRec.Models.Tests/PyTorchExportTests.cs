@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using NasRec.Models.Tests.Generated;
 using NasRec.Runtime.Subnets;
+using NasRec.Runtime.Tensors;
 using NasRec.Testing;
 using TorchSharp;
 using NasRec.Runtime.Checkpoints;
@@ -52,7 +53,8 @@ public sealed class PyTorchExportTests : IDisposable
         {
             var generator = new Generator();
             generator.manual_seed(5);
-            foreach (var vector in module.parameters().Where(p => p.dim() == 1)) vector.add_(randn(vector.shape, generator: generator).mul_(0.1));
+            using var tenth = 0.1.ToScalar();
+            foreach (var vector in module.parameters().Where(p => p.dim() == 1)) vector.add_(randn(vector.shape, generator: generator).mul_(tenth), Scalars.One);
         }
         var weights = Path.Combine(folder.FullName, "weights" + WeightsFile.Extension(format));
         WeightsFile.Write(module, weights, format);

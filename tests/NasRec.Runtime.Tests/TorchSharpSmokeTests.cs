@@ -1,3 +1,4 @@
+using NasRec.Runtime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed class TorchSharpSmokeTests
         const int batch = 256, fields = 4, rows = 100, dim = 16;
         var ids = randint(rows, [batch, fields], dtype: int64);
         // Planted interaction: the label is 1 when the first two ids share their parity.
-        var labels = ids[.., 0].remainder(2).eq(ids[.., 1].remainder(2)).to_type(float32).unsqueeze(1);
+        var labels = ids[.., 0].remainder(Scalars.Two).eq(ids[.., 1].remainder(Scalars.Two)).to_type(float32).unsqueeze(1);
 
         using var embedding = nn.Embedding(rows, dim);
         using var linear = nn.Linear(fields * dim, 1);

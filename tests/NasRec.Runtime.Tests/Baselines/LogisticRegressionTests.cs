@@ -1,7 +1,9 @@
 using NasRec.Runtime.Baselines;
 using NasRec.Runtime.Data;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Tests.Supernets;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Baselines;
@@ -26,8 +28,12 @@ public sealed class LogisticRegressionTests
         Assert.Equal(new long[] { Sizes.Sum(), 1 }, table.shape);
 
         using var noGrad = no_grad();
-        var expected = batch.Dense.matmul(parameters["dense.weight"].t()) + parameters["dense.bias"];
-        for (int j = 0; j < 26; j++) expected += table.index_select(0, batch.Sparse[.., j] + Offsets[j]);
+        var expected = batch.Dense.matmul(parameters["dense.weight"].t()).Plus(parameters["dense.bias"]);
+        for (int j = 0; j < 26; j++)
+        {
+            using var offset = Offsets[j].ToScalar();
+            expected = expected.Plus(table.index_select(0, batch.Sparse[.., j].add(offset, Scalars.One)));
+        }
 
         Assert.True(model.call(batch.Dense, batch.Sparse).allclose(expected, rtol: 1e-5, atol: 1e-6));
     }
@@ -46,7 +52,7 @@ public sealed class LogisticRegressionTests
         float loss = step.Run(batch, learningRate: 0.1);
 
         Assert.True(float.IsFinite(loss));
-        var read = (batch.Sparse + tensor(Offsets)).flatten().unique().Item1;
+        var read = batch.Sparse.Plus(tensor(Offsets)).flatten().unique().Item1;
         var changed = table.detach().ne(before).squeeze(1).nonzero().squeeze(1);
         Assert.Equal(read.data<long>().ToArray(), changed.data<long>().ToArray());
     }

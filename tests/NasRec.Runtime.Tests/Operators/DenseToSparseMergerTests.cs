@@ -1,4 +1,6 @@
 using NasRec.Runtime.Operators;
+using NasRec.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Operators;
@@ -43,12 +45,13 @@ public sealed class DenseToSparseMergerTests
     {
         using var scope = NewDisposeScope();
         using var merger = new DenseToSparseMerger(128, 16, true);
-        var dense = arange(2 * 128, dtype: float32).view(2, 128);
+        using Scalar start = 0.ToScalar(), stop = (2 * 128).ToScalar();
+        var dense = arange(start, stop, Scalars.One, dtype: float32).view(2, 128);
         var tokens = merger.call(dense);
         OperatorAssert.Close(dense.view(2, 8, 16), tokens, 0);
 
         // The reference's aliasing: a later in-place addition to the dense output reaches the tokens.
-        dense.add_(1);
+        dense.add_(Scalars.One, alpha: Scalars.One);
         OperatorAssert.Close(dense.view(2, 8, 16), tokens, 0);
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Operators;
@@ -31,6 +32,14 @@ internal static class OperatorAssert
         Assert.Equal(expected.shape, actual.shape);
         var difference = (expected - actual).abs().max().item<float>();
         Assert.True(difference <= tolerance, $"max abs difference {difference} exceeds {tolerance}");
+    }
+
+    /// <summary>Every element of <paramref name="tensor"/> equals <paramref name="value"/>, a number held across the
+    /// comparison (<see cref="NasRec.Runtime.Tensors.Scalars"/> says why).</summary>
+    public static void AllEqual(Tensor tensor, double value, string? message = null)
+    {
+        using var held = value.ToScalar();
+        Assert.True(tensor.eq(held).all().item<bool>(), message);
     }
 
     /// <summary>Overwrites a parameter in place, so a test can pick weights that expose the math.</summary>

@@ -1,4 +1,5 @@
 using NasRec.Runtime.Operators;
+using NasRec.Runtime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -106,9 +107,10 @@ public sealed class SelfAttentionTests
         const long Tokens = 21;
         // Keys (80, −80) and (−80, 80) by turns against queries near (1, 1): the logits stay near 0 while the bound from
         // the keys' extents is about 160 in base 2, so every weight shifted by that bound would be below 2^−150.
-        var sign = (arange(Tokens) % 2 * 2 - 1).to(float32).view(1, Tokens, 1);
-        var keys = cat([80 * sign, -80 * sign], 2).repeat(3, 1, 8);
-        var queries = 1 + 0.1f * randn(3, Tokens, 16, generator: generator);
+        var sign = tensor(Enumerable.Range(0, (int)Tokens).Select(i => i % 2 * 2 - 1f).ToArray()).view(1, Tokens, 1);
+        using Scalar extent = 80.ToScalar(), negativeExtent = (-80).ToScalar(), spread = 0.1f.ToScalar();
+        var keys = cat([sign.mul(extent), sign.mul(negativeExtent)], 2).repeat(3, 1, 8);
+        var queries = randn(3, Tokens, 16, generator: generator).mul(spread).add(Scalars.One, alpha: Scalars.One);
         var qkv = cat([queries, keys, randn(3, Tokens, 16, generator: generator)], 2);
         var projection = randn(3, Tokens, 16, generator: generator);
         var unused = zeros(32);
@@ -167,7 +169,8 @@ public sealed class SelfAttentionTests
         Tensor WithZeroTokens(Tensor t, Tensor zero) => cat([t, zero.expand(batch, zeroTokens, 16)], 1);
         var keys = SplitHeads(WithZeroTokens(parts[1], zeroKeyValue[..16]));
         var values = SplitHeads(WithZeroTokens(parts[2], zeroKeyValue[16..]));
-        var weights = (SplitHeads(parts[0]).matmul(keys.transpose(2, 3)) / Math.Sqrt(2)).softmax(-1);
+        using var scale = Math.Sqrt(2).ToScalar();
+        var weights = SplitHeads(parts[0]).matmul(keys.transpose(2, 3)).div(scale).softmax(-1);
         return weights.matmul(values).transpose(1, 2).reshape(batch, tokens, 16);
     }
 
@@ -179,7 +182,8 @@ public sealed class SelfAttentionTests
         var qkv = nn.functional.linear(input, state["in_proj_weight"], state["in_proj_bias"]).chunk(3, -1);
         Tensor SplitHeads(Tensor t) => t.reshape(batch, tokens, 8, 2).transpose(1, 2);
         var (q, k, v) = (SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]));
-        var weights = (q.matmul(k.transpose(2, 3)) / Math.Sqrt(2)).softmax(-1);
+        using var scale = Math.Sqrt(2).ToScalar();
+        var weights = q.matmul(k.transpose(2, 3)).div(scale).softmax(-1);
         var context = weights.matmul(v).transpose(1, 2).reshape(batch, tokens, 16);
         return nn.functional.linear(context, state["out_proj.weight"], state["out_proj.bias"]);
     }

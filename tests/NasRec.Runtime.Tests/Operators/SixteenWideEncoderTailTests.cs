@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 using NasRec.Runtime.Operators;
+using NasRec.Runtime.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,8 @@ public sealed class SixteenWideEncoderTailTests
         using var exact = new Tail();
         exact.load_state_dict(tail.state_dict());
         exact.to(float64);
-        var residual = randn(new long[] { 2, tokens, 16 }, generator: generator) * 3;
+        using var spread = 3.ToScalar();
+        var residual = randn(new long[] { 2, tokens, 16 }, generator: generator).mul(spread);
         var projection = randn(new long[] { 2, tokens, 16 }, generator: generator);
 
         Assert.True(SixteenWideEncoderTail.Serves(residual));
@@ -97,7 +99,7 @@ public sealed class SixteenWideEncoderTailTests
         {
             if (fused) return SixteenWideEncoderTail.Apply(residual, norm1, feed_forward1, feed_forward2, norm2);
             var u = norm1.call(residual);
-            return norm2.call(u + feed_forward2.call(nn.functional.relu(feed_forward1.call(u))));
+            return norm2.call(u.Plus(feed_forward2.call(nn.functional.relu(feed_forward1.call(u)))));
         }
     }
 }

@@ -1,4 +1,5 @@
 using NasRec.Runtime.Operators;
+using NasRec.Runtime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,7 +61,7 @@ public sealed class TransformerOperatorTests
         WeightInitialization.Apply(transformer);
         AssertEncoderNormsAtInit(transformer);
         // The operator's own LayerNorm keeps PyTorch's default weight.
-        Assert.True(transformer.get_parameter("token_norm.weight")!.eq(1).all().item<bool>());
+        OperatorAssert.AllEqual(transformer.get_parameter("token_norm.weight")!, 1);
     }
 
     [Theory]
@@ -155,8 +156,8 @@ public sealed class TransformerOperatorTests
     {
         foreach (var norm in new[] { "norm1", "norm2" })
         {
-            Assert.True(transformer.get_parameter($"{norm}.weight")!.eq(0.17f).all().item<bool>(), $"{norm}.weight");
-            Assert.True(transformer.get_parameter($"{norm}.bias")!.eq(0).all().item<bool>(), $"{norm}.bias");
+            OperatorAssert.AllEqual(transformer.get_parameter($"{norm}.weight")!, 0.17f, $"{norm}.weight");
+            OperatorAssert.AllEqual(transformer.get_parameter($"{norm}.bias")!, 0, $"{norm}.bias");
         }
     }
 
@@ -177,13 +178,14 @@ public sealed class TransformerOperatorTests
         var qkv = nn.functional.linear(h, state["attention.in_proj_weight"], state["attention.in_proj_bias"]).chunk(3, -1);
         Tensor SplitHeads(Tensor t) => t.reshape(batch, tokens, heads, headDim).transpose(1, 2);
         var (q, k, v) = (SplitHeads(qkv[0]), SplitHeads(qkv[1]), SplitHeads(qkv[2]));
-        var weights = (q.matmul(k.transpose(2, 3)) / Math.Sqrt(headDim)).softmax(-1);
+        using var scale = Math.Sqrt(headDim).ToScalar();
+        var weights = q.matmul(k.transpose(2, 3)).div(scale).softmax(-1);
         var context = weights.matmul(v).transpose(1, 2).reshape(batch, tokens, embedding);
         var attended = nn.functional.linear(context, state["attention.out_proj.weight"], state["attention.out_proj.bias"]);
 
-        var u = nn.functional.layer_norm(attended + h, [embedding], state["norm1.weight"], state["norm1.bias"], 1e-5);
+        var u = nn.functional.layer_norm(attended.Plus(h), [embedding], state["norm1.weight"], state["norm1.bias"], 1e-5);
         var hidden = nn.functional.relu(nn.functional.linear(u, state["feed_forward1.weight"], state["feed_forward1.bias"]));
         var f = nn.functional.linear(hidden, state["feed_forward2.weight"], state["feed_forward2.bias"]);
-        return nn.functional.layer_norm(u + f, [embedding], state["norm2.weight"], state["norm2.bias"], 1e-5);
+        return nn.functional.layer_norm(u.Plus(f), [embedding], state["norm2.weight"], state["norm2.bias"], 1e-5);
     }
 }

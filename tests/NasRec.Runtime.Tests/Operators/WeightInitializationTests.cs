@@ -1,5 +1,6 @@
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Operators;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Operators;
@@ -21,7 +22,7 @@ public sealed class WeightInitializationTests
         Assert.True(weight.abs().max().item<float>() <= bound);
         // A uniform draw on [−b, b] has standard deviation b/√3.
         Assert.Equal(bound / Math.Sqrt(3), weight.std().item<float>(), 0.005);
-        Assert.True(fc.get_parameter("linear.bias")!.eq(0).all().item<bool>());
+        OperatorAssert.AllEqual(fc.get_parameter("linear.bias")!, 0);
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class WeightInitializationTests
         Assert.True(outProjection.abs().max().item<float>() <= Math.Sqrt(6.0 / (16 + 16)));
         Assert.True(outProjection.abs().max().item<float>() > 0);
         foreach (var vector in new[] { "attention.in_proj_bias", "attention.out_proj.bias", "feed_forward1.bias" })
-            Assert.True(transformer.get_parameter(vector)!.eq(0).all().item<bool>(), vector);
+            OperatorAssert.AllEqual(transformer.get_parameter(vector)!, 0, vector);
     }
 
     [Fact]
@@ -49,8 +50,8 @@ public sealed class WeightInitializationTests
         using var scope = NewDisposeScope();
         using var fc = new FcOperator(20, 30, true, Activation.Relu);
         WeightInitialization.Apply(fc);
-        Assert.True(fc.get_parameter("norm.weight")!.eq(1).all().item<bool>());
-        Assert.True(fc.get_parameter("norm.bias")!.eq(0).all().item<bool>());
+        OperatorAssert.AllEqual(fc.get_parameter("norm.weight")!, 1);
+        OperatorAssert.AllEqual(fc.get_parameter("norm.bias")!, 0);
     }
 
     [Fact]
@@ -69,6 +70,7 @@ public sealed class WeightInitializationTests
     private static void FillParameters(nn.Module module, float value)
     {
         using var noGrad = no_grad();
-        foreach (var parameter in module.parameters()) parameter.fill_(value);
+        using var held = value.ToScalar();
+        foreach (var parameter in module.parameters()) parameter.fill_(held);
     }
 }

@@ -13,7 +13,7 @@ public sealed class ZerosTests
         var output = zerosOperator.call(randn(4, 26, 16, dtype: float64));
         OperatorAssert.Shape(output, 4, 32);
         Assert.Equal(float64, output.dtype);
-        Assert.True(output.eq(0).all().item<bool>());
+        OperatorAssert.AllEqual(output, 0);
         Assert.Empty(zerosOperator.state_dict());
     }
 
@@ -25,7 +25,7 @@ public sealed class ZerosTests
         var output = zerosOperator.call(randn(4, 13));
         OperatorAssert.Shape(output, 4, 48, 16);
         Assert.Equal(float32, output.dtype);
-        Assert.True(output.eq(0).all().item<bool>());
+        OperatorAssert.AllEqual(output, 0);
         Assert.Empty(zerosOperator.state_dict());
     }
 }

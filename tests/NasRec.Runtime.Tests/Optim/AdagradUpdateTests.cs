@@ -1,4 +1,6 @@
 using NasRec.Runtime.Optim;
+using NasRec.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Optim;
@@ -24,15 +26,17 @@ public sealed class AdagradUpdateTests
         var (expectedWeight, expectedAccumulator) = (weight.clone(), accumulator.clone());
         Assert.True(AdagradUpdate.FitsKernel(weight, accumulator, gradient));
 
+        using Scalar epsilon = Epsilon.ToScalar(), negativeRate = (-Rate).ToScalar();
         // Within the clipping bound, then clipped (the scale applied inside the pass, as mul_ would before it).
         foreach (float scale in new[] { 1f, 0.37f, 1f })
         {
             AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon, scale);
-            var scaled = gradient.mul(scale);
-            expectedAccumulator.addcmul_(scaled, scaled, 1);
+            using var heldScale = scale.ToScalar();
+            var scaled = gradient.mul(heldScale);
+            expectedAccumulator.addcmul_(scaled, scaled, Scalars.One);
             // The square root correctly rounded: torch's goes through MKL's vector library on long blocks, within an ulp.
             var root = expectedAccumulator.to(ScalarType.Float64).sqrt().to(ScalarType.Float32);
-            expectedWeight.addcdiv_(scaled, root.add_(Epsilon), -Rate);
+            expectedWeight.addcdiv_(scaled, root.add_(epsilon, Scalars.One), negativeRate);
         }
 
         Assert.True(Same(expectedAccumulator, accumulator), "accumulators differ");
@@ -51,7 +55,7 @@ public sealed class AdagradUpdateTests
             randn(new long[] { 30, 150 }, generator: generator), Rate, Epsilon);
 
         var outside = ones(40, 300, dtype: ScalarType.Bool);
-        outside.narrow(0, 5, 30).narrow(1, 100, 150).fill_(false);
+        using (var inside = false.ToScalar()) outside.narrow(0, 5, 30).narrow(1, 100, 150).fill_(inside);
         Assert.True(Same(matrix.masked_select(outside), matrixBefore.masked_select(outside)));
         Assert.True(Same(state.masked_select(outside), stateBefore.masked_select(outside)));
         Assert.False(Same(matrix, matrixBefore));
@@ -63,8 +67,9 @@ public sealed class AdagradUpdateTests
         var weight = randn(new long[] { 6, 5 }, dtype: ScalarType.Float64);
         var accumulator = zeros_like(weight);
         var gradient = randn(new long[] { 6, 5 }, dtype: ScalarType.Float64);
-        var scaled = 0.5 * gradient;
-        var expected = weight - Rate * scaled / (scaled.abs() + Epsilon);
+        using Scalar half = 0.5.ToScalar(), rate = Rate.ToScalar(), epsilon = Epsilon.ToScalar();
+        var scaled = gradient.mul(half);
+        var expected = weight - scaled.mul(rate) / scaled.abs().add(epsilon, Scalars.One);
         Assert.False(AdagradUpdate.FitsKernel(weight, accumulator, gradient));
 
         AdagradUpdate.Apply(weight, accumulator, gradient, Rate, Epsilon, gradientScale: 0.5f);

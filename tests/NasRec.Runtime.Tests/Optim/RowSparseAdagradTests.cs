@@ -1,6 +1,8 @@
 using NasRec.Runtime.Optim;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Tests.Training;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Optim;
@@ -90,7 +92,7 @@ public sealed class RowSparseAdagradTests
 
         Assert.Null(model.Embedding.Weight.grad);
         var touched = model.Embedding.Touched!;
-        var distinctIds = (batch.Sparse + tensor(new long[] { 0, 7, 47 })).unique().Item1;
+        var distinctIds = batch.Sparse.Plus(tensor(new long[] { 0, 7, 47 })).unique().Item1;
         Assert.Equal(distinctIds.data<long>().ToArray(), touched.Ids.data<long>().ToArray());
         Assert.Equal(new[] { distinctIds.shape[0], 4L }, touched.Rows.grad!.shape);
         optimizer.ZeroGradients();
@@ -108,12 +110,13 @@ public sealed class RowSparseAdagradTests
 
         step.Run(batch, 0.1);
 
-        var read = zeros(before.shape[0], dtype: @bool).index_fill_(0, (batch.Sparse + tensor(new long[] { 0, 7, 47 })).flatten(), true);
+        using Scalar marked = true.ToScalar(), zero = 0.ToScalar();
+        var read = zeros(before.shape[0], dtype: @bool).index_fill_(0, batch.Sparse.Plus(tensor(new long[] { 0, 7, 47 })).flatten(), marked);
         var changed = model.Embedding.Weight.ne(before).any(1);
         Assert.False(changed.logical_and(read.logical_not()).any().item<bool>());
         Assert.True(changed.any().item<bool>());
         var accumulator = step.Optimizer.Accumulators.Single(a => a.Name == "embedding.weight").Accumulator;
-        Assert.False(accumulator.ne(0).any(1).logical_and(read.logical_not()).any().item<bool>());
+        Assert.False(accumulator.ne(zero).any(1).logical_and(read.logical_not()).any().item<bool>());
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class RowSparseAdagradTests
         using var model = new TinyCtrModel(seed: 5);
         using var step = new TrainingStep(model, CPU, new StepSettings());
         var batch = TinyCtrModel.RandomBatch(new Generator(3), 8);
-        batch.Dense[0, 0] = float.NaN;
+        batch.Dense[0, 0] = tensor(float.NaN);
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
 
         Assert.True(float.IsNaN(step.Run(batch, 0.1)));

@@ -1,7 +1,9 @@
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Search;
 using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Tests.Supernets;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Search;
@@ -32,7 +34,8 @@ public sealed class SmallSupernetEvaluation : IDisposable
         {
             var dense = randn(new long[] { 32, 13 }, generator: generator);
             var ids = randint(Tables, new long[] { 32, 26 }, generator: generator);
-            var label = (dense[.., 0] + 0.5f * randn(new long[] { 32 }, generator: generator)).gt(0).to(float32).unsqueeze(1);
+            using Scalar half = 0.5f.ToScalar(), zero = 0.ToScalar();
+            var label = dense[.., 0].Plus(randn(new long[] { 32 }, generator: generator).mul(half)).gt(zero).to(float32).unsqueeze(1);
             return new Batch(dense, ids, label);
         }).ToList();
         return HeldRows.Concat(batches);

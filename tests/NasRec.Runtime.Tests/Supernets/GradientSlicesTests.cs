@@ -3,6 +3,7 @@ using NasRec.Runtime.Data;
 using NasRec.Runtime.Supernets;
 using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Supernets;
@@ -27,11 +28,12 @@ public sealed class GradientSlicesTests
         Assert.NotNull(sliced.GradientSlices);
         whole.GradientSlices = null;
 
+        using var clickRate = 0.3.ToScalar();
         for (int i = 0; i < 4; i++)
         {
             using var scope = NewDisposeScope();
             var (dense, ids) = SmallSupernets.Batch(16, seed: 10 + i);
-            var batch = new Batch(dense, ids, rand([16, 1], generator: new Generator((ulong)i)).lt(0.3).to(float32));
+            var batch = new Batch(dense, ids, rand([16, 1], generator: new Generator((ulong)i)).lt(clickRate).to(float32));
             float wholeLoss = wholeStep.Run(batch, 0.05), slicedLoss = slicedStep.Run(batch, 0.05);
             // Relative: the products are summed in another order, and full-path losses reach ~6.
             Assert.True(Math.Abs(wholeLoss - slicedLoss) <= 1e-5f * Math.Max(1, Math.Abs(wholeLoss)), $"loss {slicedLoss} against {wholeLoss}");

@@ -1,5 +1,7 @@
 using NasRec.Dsl.Model;
 using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Supernets;
@@ -26,9 +28,10 @@ internal static class SmallSupernets
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var generator = new Generator((ulong)seed);
+        using var tenth = 0.1.ToScalar();
         foreach (var (_, parameter) in module.named_parameters())
         {
-            parameter.add_(randn(parameter.shape, generator: generator) * 0.1);
+            parameter.add_(randn(parameter.shape, generator: generator).mul(tenth), Scalars.One);
         }
     }
 

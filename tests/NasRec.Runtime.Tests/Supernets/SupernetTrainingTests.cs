@@ -3,8 +3,10 @@ using NasRec.Dsl.Model;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Supernets;
+using NasRec.Runtime.Tensors;
 using NasRec.Runtime.Tests.Training;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Supernets;
@@ -101,8 +103,9 @@ public sealed class SupernetTrainingTests : IDisposable
         var generator = new Generator((ulong)seed);
         var dense = rand(new long[] { size, 13 }, generator: generator);
         var ids = randint(50, new long[] { size, 26 }, generator: generator);
-        var label = (dense[.., 0] + (ids[.., 1] % 2).to(float32) * 0.5f + 0.3f * randn(new long[] { size }, generator: generator))
-            .gt(0.9f).to(float32).unsqueeze(1);
+        using Scalar half = 0.5f.ToScalar(), noise = 0.3f.ToScalar(), threshold = 0.9f.ToScalar();
+        var label = dense[.., 0].Plus(ids[.., 1].remainder(Scalars.Two).to(float32).mul(half))
+            .Plus(randn(new long[] { size }, generator: generator).mul(noise)).gt(threshold).to(float32).unsqueeze(1);
         return new Batch(dense, ids, label);
     }
 

@@ -1,5 +1,7 @@
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Subnets;
+using NasRec.Runtime.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,8 +40,9 @@ internal sealed class TinyCtrModel : nn.Module<Tensor, Tensor, Tensor>
     {
         var dense = randn(new long[] { size, DenseFeatures }, generator: generator);
         var ids = stack(Tables.Select(rows => randint(rows, new long[] { size }, generator: generator)).ToArray(), 1);
-        var label = (dense[.., 0] + (ids[.., 0] % 2).to(float32) - 0.5f + 0.5f * randn(new long[] { size }, generator: generator))
-            .gt(0).to(float32).unsqueeze(1);
+        using Scalar half = 0.5f.ToScalar(), zero = 0.ToScalar();
+        var label = dense[.., 0].Plus(ids[.., 0].remainder(Scalars.Two).to(float32)).sub(half)
+            .Plus(randn(new long[] { size }, generator: generator).mul(half)).gt(zero).to(float32).unsqueeze(1);
         return new Batch(dense, ids, label);
     }
 }

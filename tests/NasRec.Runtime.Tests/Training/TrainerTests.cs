@@ -4,6 +4,7 @@ using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Optim;
 using NasRec.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Tests.Training;
@@ -182,7 +183,11 @@ public sealed class TrainerTests : IDisposable
             for (int i = (int)skip; i < batches; i++)
             {
                 var batch = TinyCtrModel.RandomBatch(new Generator((ulong)(1000 * epoch + i)), i == batches - 1 ? 20 : 32);
-                if (i == poisonedBatch) batch.Dense.fill_(float.PositiveInfinity);
+                if (i == poisonedBatch)
+                {
+                    using var infinity = float.PositiveInfinity.ToScalar();
+                    batch.Dense.fill_(infinity);
+                }
                 yield return batch;
             }
         }
