@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
-using NasRec.Testing;
+using NasRec.Tests;
 
 namespace NasRec.Cli.Tests;
 

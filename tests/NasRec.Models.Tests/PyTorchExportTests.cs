@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using NasRec.Models.Tests.Generated;
 using NasRec.Runtime.Subnets;
 using NasRec.Runtime.Tensors;
-using NasRec.Testing;
+using NasRec.Tests;
 using TorchSharp;
 using NasRec.Runtime.Checkpoints;
 using static TorchSharp.torch;

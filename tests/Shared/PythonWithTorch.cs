@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NasRec.Testing;
+namespace NasRec.Tests;
 
 /// <summary>
 /// The Python that tests of <c>python/nasrec_torch.py</c> run: <c>NASREC_PYTHON</c>, else <c>python3</c> or
