@@ -5,7 +5,6 @@ using System.Text.Json;
 using NasRec.Cli.Commands.Data;
 using NasRec.Runtime.Checkpoints;
 using NasRec.Runtime.Data;
-using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Metrics;
 using NasRec.Runtime.Training;
 
