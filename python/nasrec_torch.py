@@ -21,6 +21,7 @@ its own when the export was made with that store (`nasrec export-weights <checkp
     rows = nasrec_torch.RawRows.load("runs/final/best.pt")
     for row_numbers, labels, dense, sparse_ids in rows.read("test.txt", labelled=False):
         click_probability = model(dense, sparse_ids).sigmoid()
+    _, dense, sparse_ids = rows.encode([{"I1": "3", "C1": "68fd1e64", ...}])   # rows a service receives
 
 `python3 nasrec_torch.py best.pt --score test.txt --no-labels -o scores.csv` writes what `nasrec predict` writes.
 """
@@ -401,6 +402,19 @@ class RawRows:
             raise BadRow(f"{path}: no rows")
         if batch:
             yield _stack(batch)
+
+    def encode(self, records, labelled=False):
+        """(labels, dense, ids) of rows given in memory, as a service receives them: each a dict of column name to raw
+        value (text or a number; a missing key or None is an empty cell). A bad one raises BadRow naming its index."""
+        columns = [self.label] + [f["column"] for f in self.dense + self.sparse if f["column"] is not None]
+        encoded = []
+        for index, record in enumerate(records):
+            cells = ["" if record.get(column) is None else str(record[column]) for column in columns]
+            try:
+                encoded.append((index, *self._encode(cells, columns, labelled)))
+            except BadRow as error:
+                raise BadRow(f"record {index}: {error}") from None
+        return _stack(encoded)[1:]
 
     def _records(self, file, labelled):
         """(line number, fields, column names) of each data row of one file."""

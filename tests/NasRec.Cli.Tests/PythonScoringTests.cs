@@ -88,6 +88,27 @@ public sealed class PythonScoringTests : IDisposable
     }
 
     [PyTorchFact]
+    public void RowsGivenInMemoryAsAServiceReceivesThemEncodeAsTheirFileRows()
+    {
+        var rows = Train("shop");
+        const string code = """
+            import csv, sys, torch, nasrec_torch
+            model = nasrec_torch.load(sys.argv[1]).eval()
+            records = list(csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8")))
+            _, dense, ids = nasrec_torch.RawRows.load(sys.argv[1]).encode(records)
+            with torch.no_grad():
+                probabilities = model(dense, ids).view(-1).sigmoid().tolist()
+            with open(sys.argv[3], "w") as scores:
+                scores.write("row,probability\n" + "".join(f"{row},{p:.9g}\n" for row, p in enumerate(probabilities)))
+            """;
+
+        var (exitCode, _, error) = PythonWithTorch.RunCode(Repository.Root, code, File("run/best.pt"), rows, File("memory.csv"));
+
+        Assert.True(exitCode == 0, error);
+        AssertSameScores(Predict(rows, "dotnet.csv"), File("memory.csv"), labels: false);
+    }
+
+    [PyTorchFact]
     public void ABadRowStopsThePythonScoringNamingItsFileAndLineOrIsSkippedAndCounted()
     {
         var rows = Train("shop");

@@ -15,13 +15,17 @@ internal static class PythonWithTorch
     public const string SkipReason = "needs a Python with PyTorch: set NASREC_PYTHON to one";
 
     /// <summary>Runs <c>python/nasrec_torch.py</c> under <paramref name="repoRoot"/> with <paramref name="arguments"/>.</summary>
-    public static (int ExitCode, string Output, string Error) RunScript(string repoRoot, params string[] arguments)
+    public static (int ExitCode, string Output, string Error) RunScript(string repoRoot, params string[] arguments) =>
+        Run(repoRoot, [System.IO.Path.Combine(repoRoot, "python", "nasrec_torch.py"), .. arguments]);
+
+    /// <summary>Runs Python <paramref name="code"/> (<c>sys.argv[1:]</c>: <paramref name="arguments"/>), which can import nasrec_torch.</summary>
+    public static (int ExitCode, string Output, string Error) RunCode(string repoRoot, string code, params string[] arguments) =>
+        Run(repoRoot, ["-c", code, .. arguments]);
+
+    private static (int ExitCode, string Output, string Error) Run(string repoRoot, string[] arguments)
     {
-        var start = new ProcessStartInfo(Path!, [System.IO.Path.Combine(repoRoot, "python", "nasrec_torch.py"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo(Path!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PYTHONPATH"] = System.IO.Path.Combine(repoRoot, "python");
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
