@@ -88,13 +88,15 @@ internal static unsafe class SixteenInputLinear
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
+            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
+            using var scope = NewDisposeScope();
             var saved = ctx.get_saved_variables();
             var (input, weight) = (saved[0], saved[1]);
             int units = (int)weight.shape[0];
             var outputGradient = grad_output.contiguous();
             var inputGradient = outputGradient.reshape(-1, units).mm(weight).view(input.shape);
             var (weightGradient, biasGradient) = ParameterGradients(input.contiguous(), outputGradient, units);
-            return [inputGradient, weightGradient, biasGradient];
+            return [inputGradient.MoveToOuterDisposeScope(), weightGradient.MoveToOuterDisposeScope(), biasGradient.MoveToOuterDisposeScope()];
         }
     }
 }

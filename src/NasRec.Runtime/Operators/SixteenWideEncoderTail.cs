@@ -309,8 +309,10 @@ internal static unsafe class SixteenWideEncoderTail
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
+            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
+            using var scope = NewDisposeScope();
             var saved = ctx.get_saved_variables();
-            return [.. Backward(saved[0], saved[1], grad_output.contiguous())];
+            return [.. Backward(saved[0], saved[1], grad_output.contiguous()).Select(gradient => gradient.MoveToOuterDisposeScope())];
         }
     }
 }

@@ -380,11 +380,13 @@ internal static unsafe class TwoWideHeadAttention
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
+            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
+            using var scope = NewDisposeScope();
             var saved = ctx.get_saved_variables();
             var zeroKeyValue = saved.Count > 3 ? saved[3] : null;
             var (gradient, zeroGradient) = Backward(
                 saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (Shape)ctx.get_data("shape"));
-            return [gradient, zeroGradient!, null!];
+            return [gradient.MoveToOuterDisposeScope(), zeroGradient?.MoveToOuterDisposeScope()!, null!];
         }
     }
 }

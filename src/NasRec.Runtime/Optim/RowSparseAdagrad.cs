@@ -80,6 +80,8 @@ public sealed class RowSparseAdagrad : IDisposable
     /// </summary>
     public void Step(double learningRate, double clipNorm)
     {
+        // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         float scale = ClipScale(clipNorm);
         flat?.Step(learningRate, scale);
