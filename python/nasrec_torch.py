@@ -365,10 +365,12 @@ class RawRows:
             raise ValueError("parquet rows are read by `nasrec predict` only: convert them to csv, or score them there")
         self.columns = rows["columns"]
         self.dense, self.sparse = rows["dense"], rows["sparse"]
-        self.tables = [rows_ - 1 for rows_ in description["tableRows"]]  # id = fmod(v, n - 1) + 1
+        self.tables = [rows - 1 for rows in description["tableRows"]]  # id = fmod(v, n - 1) + 1
+        for feature in self.sparse:
+            if feature["encoding"] not in _ENCODINGS:
+                raise ValueError(f"unknown categorical encoding {feature['encoding']!r}: this file is older than the nasrec that exported it")
         self.vocabularies = [_read_vocabulary(pathlib.Path(folder) / f["vocabulary"]) if f["encoding"] == "vocabulary" else None
                              for f in self.sparse]
-        self.encoders = [self._encoder(f["encoding"]) for f in self.sparse]
 
     @classmethod
     def load(cls, description):
@@ -467,7 +469,7 @@ class RawRows:
                 raise BadRow(f"column {self.label}: expected a label 0 or 1, found {text!r}")
             label = int(text)
         dense = [self._dense(f, fields) for f in self.dense]
-        ids = [self._row(self.encoders[k](fields[f["column"]], k), k) for k, f in enumerate(self.sparse)]
+        ids = [self._row(self._stored(fields[f["column"]], k), k) for k, f in enumerate(self.sparse)]
         return label, dense, ids
 
     def _dense(self, feature, fields):
@@ -492,20 +494,22 @@ class RawRows:
         """The table row of a stored value: fmod(v, n - 1) + 1, so a missing value (-1) is row 0 (present ones are ≥ 0)."""
         return 0 if value == self.MISSING else value % self.tables[k] + 1
 
-    def _encoder(self, encoding):
-        def present(read):
-            return lambda text, k: self.MISSING if text == "" else read(text, k)
-        if encoding == "hex-modulo":
-            return present(lambda text, k: _hex(text, self.sparse[k]["column"]))
-        if encoding == "decimal-or-hex":
-            return present(lambda text, k: _decimal_or_hex(text, self.sparse[k]["column"]))
-        if encoding == "hash":
-            return present(lambda text, k: xxh64(_bytes(text)) % self.MODULUS)
-        if encoding == "vocabulary":
-            return present(lambda text, k: self.vocabularies[k].get(xxh64(_bytes(text)) & _MASK63, self.MISSING))
-        raise ValueError(f"unknown categorical encoding {encoding!r}: this file is older than the nasrec that exported it")
+    def _stored(self, text, k):
+        """The value the store keeps for sparse feature k's cell: its encoding's, or MISSING for an empty or unknown one."""
+        if text == "":
+            return self.MISSING
+        feature = self.sparse[k]
+        if feature["encoding"] == "hex-modulo":
+            return _hex(text, feature["column"])
+        if feature["encoding"] == "decimal-or-hex":
+            return _decimal_or_hex(text, feature["column"])
+        key = xxh64(_bytes(text))
+        if feature["encoding"] == "hash":
+            return key % self.MODULUS
+        return self.vocabularies[k].get(key & _MASK63, self.MISSING)
 
 
+_ENCODINGS = ("hex-modulo", "decimal-or-hex", "hash", "vocabulary")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _MASK63 = (1 << 63) - 1

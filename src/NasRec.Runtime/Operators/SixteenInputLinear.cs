@@ -31,7 +31,6 @@ internal static unsafe class SixteenInputLinear
     /// <summary>The weight's and bias's gradients, <c>[units, 16]</c> and <c>[units]</c>, from contiguous rows and their output gradients.</summary>
     private static (Tensor Weight, Tensor Bias) ParameterGradients(Tensor input, Tensor outputGradient, int units)
     {
-        using var scope = NewDisposeScope();
         long rows = input.numel() / Width;
         int chunks = (int)Math.Clamp(get_num_threads(), 1, Math.Max(rows, 1));
         int size = units * (Width + 1);
@@ -53,8 +52,7 @@ internal static unsafe class SixteenInputLinear
         });
         NativeData.KeepAlive(input, outputGradient);
         var total = totals.sum(dim: 0);
-        return (total.narrow(0, 0, units * Width).view(units, Width).MoveToOuterDisposeScope(),
-                total.narrow(0, units * Width, units).MoveToOuterDisposeScope());
+        return (total.narrow(0, 0, units * Width).view(units, Width), total.narrow(0, units * Width, units));
     }
 
     /// <summary>sum += the <paramref name="count"/> rows of <paramref name="units"/> floats at <paramref name="rows"/>, sixteen units at a time.</summary>

@@ -146,7 +146,6 @@ internal static unsafe class SixteenWideEncoderTail
     /// <summary>The residual's gradient, and the parameters' in <see cref="Apply"/>'s order.</summary>
     private static Tensor[] Backward(Tensor residual, Tensor packed, Tensor outputGradient)
     {
-        using var scope = NewDisposeScope();
         var residualGradient = empty_like(outputGradient);
         long rows = outputGradient.numel() / Width, blocks = Blocks(rows);
         int chunks = (int)Math.Clamp(get_num_threads(), 1, Math.Max(blocks, 1));
@@ -175,9 +174,7 @@ internal static unsafe class SixteenWideEncoderTail
         var total = totals.sum(dim: 0);
         var vectors = total.narrow(0, 2 * BlockSize, Parameters.Vectors * BlockSize).view(Parameters.Vectors, Width, Width).sum(dim: -1);
         var (dWeight1, dWeight2) = (total.narrow(0, 0, BlockSize).view(Width, Width), total.narrow(0, BlockSize, BlockSize).view(Width, Width));
-        Tensor[] gradients = [residualGradient, vectors[0], vectors[1], dWeight1, vectors[2], dWeight2, vectors[3], vectors[4], vectors[5]];
-        foreach (var gradient in gradients) gradient.MoveToOuterDisposeScope();
-        return gradients;
+        return [residualGradient, vectors[0], vectors[1], dWeight1, vectors[2], dWeight2, vectors[3], vectors[4], vectors[5]];
     }
 
     private static void BackwardBlock(Activations forward, float* dOut, float* dRows, int count, Parameters p, Totals sums, float* scratch)

@@ -16,7 +16,8 @@ public static class RawRowsDescription
     public static JsonObject Describe(DataStore store, string descriptionFolder, string vocabularyFolder)
     {
         var schema = store.Schema;
-        var encoder = TrainingEncoder.Load(store);
+        // Loading the fitted encodings checks the manifest's moments and the vocabulary files the description copies.
+        var moments = TrainingEncoder.Load(store).Moments;
         return new JsonObject
         {
             ["dataset"] = schema.Name,
@@ -24,13 +25,13 @@ public static class RawRowsDescription
             ["header"] = schema.Source.Header,
             ["columns"] = Strings(schema.PositionalColumns()),
             ["label"] = schema.Label,
-            ["dense"] = new JsonArray(schema.DenseFeatures.Select(feature => (JsonNode)Dense(feature, encoder)).ToArray()),
+            ["dense"] = new JsonArray(schema.DenseFeatures.Select(feature => (JsonNode)Dense(feature, moments)).ToArray()),
             ["sparse"] = new JsonArray(schema.SparseFeatures.Select(feature =>
                 (JsonNode)Sparse(feature, store, descriptionFolder, vocabularyFolder)).ToArray()),
         };
     }
 
-    private static JsonObject Dense(DenseFeature feature, TrainingEncoder encoder)
+    private static JsonObject Dense(DenseFeature feature, IReadOnlyDictionary<string, Moments> moments)
     {
         var dense = new JsonObject
         {
@@ -38,10 +39,10 @@ public static class RawRowsDescription
             ["column"] = feature.Transform == DenseTransform.Zero ? null : feature.Column,
             ["transform"] = YamlNames.DenseTransforms.NameOf(feature.Transform),
         };
-        if (encoder.Moments.TryGetValue(feature.Name, out var moments))
+        if (moments.TryGetValue(feature.Name, out var fitted))
         {
-            dense["mean"] = moments.Mean;
-            dense["deviation"] = moments.Deviation;
+            dense["mean"] = fitted.Mean;
+            dense["deviation"] = fitted.Deviation;
         }
         return dense;
     }
@@ -56,7 +57,6 @@ public static class RawRowsDescription
         };
         if (feature.Encoding == CategoricalEncoding.Vocabulary)
         {
-            // TrainingEncoder.Load has checked the file against the manifest.
             var copy = Path.Combine(vocabularyFolder, feature.Name + ".tsv");
             Directory.CreateDirectory(vocabularyFolder);
             File.Copy(Path.Combine(store.Directory, StoreFiles.Vocabularies, feature.Name + ".tsv"), copy, overwrite: true);
