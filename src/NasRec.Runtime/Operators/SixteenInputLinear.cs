@@ -25,7 +25,7 @@ internal static unsafe class SixteenInputLinear
 
     public static Tensor Apply(Tensor input, Tensor weight, Tensor bias) =>
         is_grad_enabled() && (input.requires_grad || weight.requires_grad || bias.requires_grad)
-            ? Function.apply(input, weight, bias)
+            ? AutogradBridge.Apply(Function.apply, input, weight, bias)
             : nn.functional.linear(input, weight, bias);
 
     /// <summary>The weight's and bias's gradients, <c>[units, 16]</c> and <c>[units]</c>, from contiguous rows and their output gradients.</summary>
@@ -81,20 +81,22 @@ internal static unsafe class SixteenInputLinear
             var (input, weight, bias) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
             ctx.save_for_backward([input, weight]);
             using var noGrad = no_grad();
-            return nn.functional.linear(input, weight, bias);
+            return AutogradBridge.HandOver(nn.functional.linear(input, weight, bias));
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
             // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
             using var scope = NewDisposeScope();
+            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
+            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
             var (input, weight) = (saved[0], saved[1]);
             int units = (int)weight.shape[0];
             var outputGradient = grad_output.contiguous();
             var inputGradient = outputGradient.reshape(-1, units).mm(weight).view(input.shape);
             var (weightGradient, biasGradient) = ParameterGradients(input.contiguous(), outputGradient, units);
-            return [inputGradient.MoveToOuterDisposeScope(), weightGradient.MoveToOuterDisposeScope(), biasGradient.MoveToOuterDisposeScope()];
+            return AutogradBridge.HandOver([inputGradient, weightGradient, biasGradient]);
         }
     }
 }

@@ -37,7 +37,7 @@ internal static unsafe class SixteenWideEncoderTail
             feedForward2.weight!, feedForward2.bias!, norm2.weight!, norm2.bias!,
         ];
         if (is_grad_enabled() && (residual.requires_grad || parameters.Any(p => p.requires_grad)))
-            return Function.apply([residual, .. parameters]);
+            return AutogradBridge.Apply(Function.apply, [residual, .. parameters]);
         using var packed = Pack(parameters);
         return Forward(residual.contiguous(), packed);
     }
@@ -301,15 +301,17 @@ internal static unsafe class SixteenWideEncoderTail
             var residual = ((Tensor)vars[0]).contiguous();
             var packed = Pack(vars.Skip(1).Cast<Tensor>().ToArray());
             ctx.save_for_backward([residual, packed]);
-            return Forward(residual, packed);
+            return AutogradBridge.HandOver(Forward(residual, packed));
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
             // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
             using var scope = NewDisposeScope();
+            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
+            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
-            return [.. Backward(saved[0], saved[1], grad_output.contiguous()).Select(gradient => gradient.MoveToOuterDisposeScope())];
+            return AutogradBridge.HandOver([.. Backward(saved[0], saved[1], grad_output.contiguous())]);
         }
     }
 }

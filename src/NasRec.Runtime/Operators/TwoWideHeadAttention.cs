@@ -65,7 +65,7 @@ internal static unsafe class TwoWideHeadAttention
         var counted = zeroTokens > 0 ? zeroKeyValue : null;
         var shape = new Shape(qkv.shape[0], qkv.shape[1], heads, zeroTokens, lanes ?? FloatLanes.Widest);
         return is_grad_enabled() && (qkv.requires_grad || counted?.requires_grad == true)
-            ? Function.apply(qkv, counted!, shape)
+            ? AutogradBridge.Apply(Function.apply, qkv, counted!, shape)
             : Forward(qkv.contiguous(), counted?.contiguous(), shape, statistics: null);
     }
 
@@ -375,18 +375,20 @@ internal static unsafe class TwoWideHeadAttention
             // The output is saved detached: saved as it is, it would hold this node through its own history.
             ctx.save_for_backward([qkv, output.detach(), statistics, .. zeroKeyValue is null ? Array.Empty<Tensor>() : [zeroKeyValue]]);
             ctx.save_data(nameof(shape), shape);
-            return output;
+            return AutogradBridge.HandOver(output);
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
         {
             // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
             using var scope = NewDisposeScope();
+            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
+            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
             var zeroKeyValue = saved.Count > 3 ? saved[3] : null;
             var (gradient, zeroGradient) = Backward(
                 saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (Shape)ctx.get_data("shape"));
-            return [gradient.MoveToOuterDisposeScope(), zeroGradient?.MoveToOuterDisposeScope()!, null!];
+            return AutogradBridge.HandOver([gradient, zeroGradient, null]);
         }
     }
 }

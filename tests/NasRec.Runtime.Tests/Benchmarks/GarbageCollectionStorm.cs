@@ -5,9 +5,10 @@
 // (with the row-sparse Adagrad step). A file-based program, not a test (a minute or so, and a crash kills its process):
 //   dotnet run tests/NasRec.Runtime.Tests/Benchmarks/GarbageCollectionStorm.cs -c Release [-- forward|backward|all]
 // NO_STORM=1 runs the same loop without the collecting thread, as a control; THREADS=n sets libtorch's threads.
-// Eighteenth stop: forward and backward print "done" (3 runs of 3 each); all still crashed in 3 runs of 8 (before the
-// optimizer step had its own dispose scope, in 2 of 2), and never without the storm (4 of 4 printed "done"): something
-// on the step's path is still left unheld, and only at two threads (THREADS=1: 5 of 5 printed "done").
+// Eighteenth stop: forward and backward printed "done" (3 runs of 3 each); all crashed in 3 runs of 8, never without
+// the storm. Nineteenth stop: the cause was TorchSharp's bridge for custom autograd functions, which hands libtorch the
+// tensors a backward returns after nothing references them ("tensor does not have a device" in the engine's check of
+// those gradients); with AutogradBridge holding them, all printed "done" 9 runs of 9 (2 of 4 crashed just before).
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false
