@@ -51,7 +51,7 @@ internal static class PredictCommand
             var options = new RawRowOptions(Labelled: !r.GetValue(noLabels), SkipBadRows: r.GetValue(skip));
             var clock = Stopwatch.StartNew();
             var scored = TrainingOptions.AllOrNothing("no scores file", cancel => DataCommand.WithProgress(stdout, progress =>
-                RawRowScoring.Score(module, model.TableSizes, store, inputPath, Path.GetDirectoryName(outputFile)!, options, targetDevice, progress, cancel)));
+                RawRowScoring.Score(module, model.TableSizes, store, inputPath, options, targetDevice, progress, cancel)));
             scored.WriteCsv(outputFile);
             clock.Stop();
 

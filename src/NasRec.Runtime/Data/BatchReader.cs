@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NasRec.Runtime.Data.Encodings;
 using NasRec.Runtime.Data.Store;
 using static TorchSharp.torch;
@@ -49,7 +47,7 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
     public void Dispose() { }
 
     /// <summary>Copies rows [row, row + count) of a segment into slot rows [offset, …): labels, dense values, sparse rows after the modulo.</summary>
-    private void Fill(Slot slot, int segment, long row, int count, int offset)
+    private void Fill(BatchSlot slot, int segment, long row, int count, int offset)
     {
         var source = segments[segment];
         var labels = source.Labels(row, count);
@@ -57,73 +55,6 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         for (int i = 0; i < labels.Length; i++) target[i] = labels[i];
         source.Dense(row, count).CopyTo(slot.Dense.Slice(offset * DenseWidth));
         modulo.Apply(source.Sparse(row, count), slot.Sparse.Slice(offset * SparseWidth, count * SparseWidth));
-    }
-
-    /// <summary>
-    /// One batch's reusable tensors and views of their memory. A tensor's span costs calls into libtorch, and a
-    /// shuffled batch is filled a row at a time: the views are taken once (the tensors' memory never moves).
-    /// </summary>
-    private sealed unsafe class Slot : IDisposable
-    {
-        private readonly Tensor dense;
-        private readonly Tensor sparse;
-        private readonly Tensor label;
-        private readonly float* denseData;
-        private readonly long* sparseData;
-        private readonly float* labelData;
-        private readonly int denseLength;
-        private readonly int sparseLength;
-        private Batch? partial;
-
-        public Slot(int batchSize, int denseWidth, int sparseWidth)
-        {
-            dense = zeros(batchSize, denseWidth, dtype: ScalarType.Float32);
-            sparse = zeros(batchSize, sparseWidth, dtype: ScalarType.Int64);
-            label = zeros(batchSize, 1, dtype: ScalarType.Float32);
-            denseData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(dense.bytes));
-            sparseData = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(sparse.bytes));
-            labelData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(label.bytes));
-            denseLength = batchSize * denseWidth;
-            sparseLength = batchSize * sparseWidth;
-            Full = new Batch(dense, sparse, label);
-            Capacity = batchSize;
-        }
-
-        public int Capacity { get; }
-
-        public Batch Full { get; }
-
-        public Span<float> Dense => new(denseData, denseLength);
-
-        public Span<long> Sparse => new(sparseData, sparseLength);
-
-        public Span<float> Label => new(labelData, Capacity);
-
-        /// <summary>The first <paramref name="size"/> rows as a batch (views, made only for a partial batch).</summary>
-        public Batch Take(int size)
-        {
-            DisposePartial();
-            if (size == Capacity) return Full;
-            partial = new Batch(dense.narrow(0, 0, size), sparse.narrow(0, 0, size), label.narrow(0, 0, size));
-            return partial;
-        }
-
-        public void Dispose()
-        {
-            DisposePartial();
-            dense.Dispose();
-            sparse.Dispose();
-            label.Dispose();
-        }
-
-        private void DisposePartial()
-        {
-            if (partial is null) return;
-            partial.Dense.Dispose();
-            partial.Sparse.Dispose();
-            partial.Label.Dispose();
-            partial = null;
-        }
     }
 
     /// <summary>
@@ -136,7 +67,7 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         private readonly Producer[] producers;
         private readonly CancellationTokenSource stop = new();
         private long next;
-        private (Producer Owner, Slot Slot)? current;
+        private (Producer Owner, BatchSlot Slot)? current;
 
         public Enumerator(BatchReader reader)
         {
@@ -179,24 +110,24 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
     /// <summary>One background thread filling its own slots with every <c>stride</c>-th batch.</summary>
     private sealed class Producer : IDisposable
     {
-        private readonly List<Slot> slots = new();
+        private readonly List<BatchSlot> slots = new();
         private readonly Task task;
 
         public Producer(BatchReader reader, int first, int stride, int ahead, CancellationToken stop)
         {
-            Filled = new BlockingCollection<(Slot, int)>(ahead);
+            Filled = new BlockingCollection<(BatchSlot, int)>(ahead);
             for (int i = 0; i < ahead + 1; i++)
             {
-                var slot = new Slot(reader.options.BatchSize, reader.DenseWidth, reader.SparseWidth);
+                var slot = new BatchSlot(reader.options.BatchSize, reader.DenseWidth, reader.SparseWidth);
                 slots.Add(slot);
                 Free.Add(slot);
             }
             task = Task.Factory.StartNew(() => Produce(reader, first, stride, stop), TaskCreationOptions.LongRunning);
         }
 
-        public BlockingCollection<Slot> Free { get; } = new();
+        public BlockingCollection<BatchSlot> Free { get; } = new();
 
-        public BlockingCollection<(Slot Slot, int Size)> Filled { get; }
+        public BlockingCollection<(BatchSlot Slot, int Size)> Filled { get; }
 
         public Exception? Failure { get; private set; }
 
@@ -216,7 +147,7 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
         {
             try
             {
-                Slot slot = null!;
+                BatchSlot slot = null!;
                 Action<int, long, int, int> fill = (segment, row, count, offset) => reader.Fill(slot, segment, row, count, offset);
                 for (long b = first; b < reader.plan.Count; b += stride)
                 {

@@ -1,7 +1,8 @@
-using System.Globalization;
 using NasRec.Runtime.Data;
 using NasRec.Runtime.Data.Preparation;
+using NasRec.Runtime.Data.Sources;
 using NasRec.Runtime.Data.Store;
+using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Training;
@@ -9,45 +10,50 @@ namespace NasRec.Runtime.Training;
 /// <summary>
 /// Scores raw rows (new data, a competition's unlabelled test file) with a trained model. The rows are read and encoded
 /// exactly as the store the model trained on read and encoded its own: the same dataset layout, and the same encodings
-/// fitted on its training split, not refitted. They go through a temporary store, which is removed afterwards. Progress
-/// reports the preparation's phases (in bytes), then "scoring" (in rows).
+/// fitted on its training split, not refitted. They stream from the file through the model a batch at a time: nothing
+/// is written to disk, and memory holds a few chunks of the file besides the scores. Progress reports one phase,
+/// "scoring", in bytes of the input read.
 /// </summary>
 public static class RawRowScoring
 {
     /// <param name="trained">The store the model was trained on.</param>
     /// <param name="input">A raw file, or a folder of them read in name order, in <paramref name="trained"/>'s dataset layout.</param>
-    /// <param name="workFolder">Where the temporary store goes (beside the output: the same disk).</param>
     public static ScoredRows Score(nn.Module<Tensor, Tensor, Tensor> model, IReadOnlyList<long> tableSizes, DataStore trained, string input,
-        string workFolder, RawRowOptions options, Device device, IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
+        RawRowOptions options, Device device, IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
     {
-        var folder = Path.Combine(workFolder, ".nasrec-rows-" + Path.GetRandomFileName());
-        try
+        var schema = trained.Schema;
+        var plan = InputPlan.AllTo(input, DataSplit.Test);
+        var source = RowSources.For(schema, options.Labelled, plan.Files[0].Path);
+        foreach (var (path, _) in plan.Files) source.Probe(path);
+        var encoder = TrainingEncoder.Load(trained);
+        var bad = new BadRows(options.SkipBadRows);
+        var sourceRows = new List<long>();
+        using var batches = new BlockBatches(RecipeDefaults.EvaluationBatchSize, schema.DenseFeatures.Count, schema.SparseFeatures.Count, tableSizes);
+        NativeHeap.RetainFreedMemory();
+        var scores = Evaluator.InEvalMode(model, () =>
         {
-            var manifest = DataPreparer.PrepareToScore(trained, input, folder, options.Labelled, options.SkipBadRows, progress, cancel);
-            using var rows = DataStore.Open(folder);
-            var batches = Reporting(StoreTrainingData.Evaluation(rows, DataSplit.Test, tableSizes), rows.Rows(DataSplit.Test), progress, cancel);
-            var scores = Evaluator.Score(model, batches, device);
-            var sourceRows = File.ReadLines(Path.Combine(folder, StoreFiles.Indices, StoreFiles.Stem(DataSplit.Test) + ".txt"))
-                .Select(line => long.Parse(line, CultureInfo.InvariantCulture)).ToArray();
-            return new ScoredRows(scores, sourceRows, options.Labelled, manifest.BadRows);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>The batches, reporting the rows scored after each (the "scoring" phase, in rows of the total), until cancelled.</summary>
-    private static IEnumerable<Batch> Reporting(IEnumerable<Batch> batches, long total, IProgress<PrepareProgress>? progress, CancellationToken cancel)
-    {
-        long done = 0;
-        foreach (var batch in batches)
-        {
+            var scores = new BatchScores(model.call, device);
+            long row = 0, done = 0, total = plan.TotalBytes;
+            foreach (var (path, _) in plan.Files)
+            {
+                using var file = new InputFile(path);
+                source.Read(file, row, RowSplits.All(DataSplit.Test), bad, (_, block) =>
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    encoder.Apply(block);
+                    sourceRows.AddRange(block.SourceRows);
+                    batches.Add(block, scores.Add);
+                    progress?.Report(new PrepareProgress("scoring", done + file.Position, total, sourceRows.Count));
+                });
+                row += source.RowsRead;
+                done += file.Size;
+            }
             cancel.ThrowIfCancellationRequested();
-            yield return batch;
-            done += batch.Size;
-            progress?.Report(new PrepareProgress("scoring", done, total, done));
-        }
+            batches.Finish(scores.Add);
+            return scores.Scores;
+        });
+        if (sourceRows.Count == 0) throw new DataException("The input holds no good rows");
+        return new ScoredRows(scores, sourceRows, options.Labelled, bad.ToSummary());
     }
 }
 

@@ -29,39 +29,12 @@ public sealed class DataPreparer
     private readonly PrepareOptions options;
     private readonly IProgress<PrepareProgress>? progress;
 
-    /// <summary>Another store's encodings, applied instead of fitting this input's training split (rows to score).</summary>
-    private readonly TrainingEncoder? fitted;
-
-    /// <summary>False for rows to score that come without a label column.</summary>
-    private readonly bool labelled;
-
     public DataPreparer(DatasetSchema schema, string schemaText, PrepareOptions options, IProgress<PrepareProgress>? progress = null)
-        : this(schema, schemaText, options, progress, fitted: null, labelled: true)
-    {
-    }
-
-    private DataPreparer(DatasetSchema schema, string schemaText, PrepareOptions options, IProgress<PrepareProgress>? progress, TrainingEncoder? fitted, bool labelled)
     {
         this.schema = schema;
         this.schemaText = schemaText;
         this.options = options;
         this.progress = progress;
-        this.fitted = fitted;
-        this.labelled = labelled;
-    }
-
-    /// <summary>
-    /// Prepares raw rows to score with a model trained on <paramref name="trained"/>: read in its dataset's layout (without
-    /// the label column when <paramref name="labelled"/> is false), encoded with the encodings fitted on its training split,
-    /// every row in the test split of a store at <paramref name="output"/>, with the rows' numbers in its indices.
-    /// </summary>
-    public static StoreManifest PrepareToScore(DataStore trained, string input, string output, bool labelled, bool skipBadRows,
-        IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
-    {
-        var schemaText = File.ReadAllText(Path.Combine(trained.Directory, StoreFiles.Dataset));
-        var preparer = new DataPreparer(trained.Schema, schemaText, new PrepareOptions(SplitMode.None, SkipBadRows: skipBadRows, WriteIndices: true),
-            progress, TrainingEncoder.Load(trained), labelled);
-        return preparer.Prepare(InputPlan.AllTo(input, DataSplit.Test), output, cancel).Manifest;
     }
 
     /// <summary>Prepares <paramref name="input"/> into <paramref name="output"/> (which must not exist); returns the manifest and any notes for the user.</summary>
@@ -75,7 +48,7 @@ public sealed class DataPreparer
     private (StoreManifest Manifest, IReadOnlyList<string> Notes) Prepare(InputPlan plan, string output, CancellationToken cancel)
     {
         if (Directory.Exists(output) || File.Exists(output)) throw new DataException($"{output}: already exists; remove it or choose another output");
-        var source = SourceFor(plan);
+        var source = RowSources.For(schema, labelled: true, plan.Files[0].Path);
         foreach (var (path, _) in plan.Files) source.Probe(path);
 
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -93,19 +66,6 @@ public sealed class DataPreparer
             Directory.Delete(temporary, recursive: true);
             throw;
         }
-    }
-
-    private IRowSource SourceFor(InputPlan plan)
-    {
-        if (!labelled && schema.Source.Format is DataFormat.Libsvm or DataFormat.Kdd2012)
-            throw new DataException($"{schema.Source.Format.ToString().ToLowerInvariant()} rows always hold their label (or clicks); rows without one are tsv, csv or parquet");
-        return schema.Source.Format switch
-        {
-            DataFormat.Parquet => new ParquetSource(schema, labelled),
-            DataFormat.Libsvm => new TextSource(schema, new LibsvmRewriter(schema.DenseFeatures.Count)),
-            DataFormat.Kdd2012 => new TextSource(schema, new Kdd2012Rewriter(Kdd2012Rewriter.LoadProfiles(plan.Files[0].Path))),
-            _ => new TextSource(schema, labelled: labelled),
-        };
     }
 
     private (StoreManifest, IReadOnlyList<string>) PrepareInto(InputPlan plan, IRowSource source, string folder, CancellationToken cancel)
@@ -132,7 +92,7 @@ public sealed class DataPreparer
             new SplitSettings(options.Split, PrepareOptions.Folds, PrepareOptions.Seed, options.ReferenceOffByOne),
             sources,
             summaries,
-            new BadRowSummary(bad.Total, bad.Counts.ToDictionary(c => c.Key, c => c.Value), bad.FirstExamples.Select(e => e.Message).ToList()),
+            bad.ToSummary(),
             encoder.Moments,
             encoder.VocabularySizes);
         File.WriteAllText(Path.Combine(folder, StoreFiles.Dataset), schemaText);
@@ -248,17 +208,13 @@ public sealed class DataPreparer
         }
     }
 
-    /// <summary>Fits the training split's encodings (or takes the given ones), if the dataset has any, and applies them to every split in place (an unknown value becomes missing: the counts follow).</summary>
+    /// <summary>Fits the training split's encodings, if the dataset has any, and applies them to every split in place (an unknown value becomes missing: the counts follow).</summary>
     private TrainingEncoder FinishEncodings(string folder, Dictionary<string, SplitSummary> summaries)
     {
         if (!TrainingEncoder.Needed(schema)) return TrainingEncoder.None(schema);
         int nd = schema.DenseFeatures.Count, ns = schema.SparseFeatures.Count;
-        var encoder = fitted;
-        if (encoder is null)
-        {
-            using var train = new MappedRows(folder, StoreFiles.Stem(DataSplit.Train), nd, ns);
-            encoder = TrainingEncoder.Fit(schema, train);
-        }
+        TrainingEncoder encoder;
+        using (var train = new MappedRows(folder, StoreFiles.Stem(DataSplit.Train), nd, ns)) encoder = TrainingEncoder.Fit(schema, train);
         foreach (var (_, stem) in StoreFiles.Splits)
         {
             using var rows = new MappedRows(folder, stem, nd, ns, writable: true);

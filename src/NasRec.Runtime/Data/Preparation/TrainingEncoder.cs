@@ -9,7 +9,7 @@ namespace NasRec.Runtime.Data.Preparation;
 /// The encodings fitted on the training split only: <c>standardize</c> (mean and deviation) and
 /// <c>vocabulary</c> (values seen at least min-count times, most frequent first, at most n - 1 of
 /// them; everything else maps to the missing row 0). The written splits carry the raw value and the
-/// vocabulary key; <see cref="Apply"/> rewrites them in place into what the store keeps.
+/// vocabulary key; <see cref="Apply(MappedRows)"/> rewrites them in place into what the store keeps.
 /// </summary>
 public sealed class TrainingEncoder
 {
@@ -144,23 +144,34 @@ public sealed class TrainingEncoder
         var sparseMissing = new long[rows.SparseWidth];
         for (long row = 0; row < rows.Rows; row++)
         {
-            var dense = rows.EditDense(row);
-            foreach (var (feature, m) in moments)
-            {
-                double centered = dense[feature] - m.Mean;
-                dense[feature] = (float)(m.Deviation > 0 ? centered / m.Deviation : centered);
-            }
             var sparse = rows.EditSparse(row);
-            foreach (var (feature, rank) in ranks)
-            {
-                sparse[feature] = sparse[feature] != CategoricalValue.Missing && rank.TryGetValue(sparse[feature], out var r) ? r : CategoricalValue.Missing;
-            }
+            Encode(rows.EditDense(row), sparse);
             for (int i = 0; i < sparse.Length; i++)
             {
                 if (sparse[i] == CategoricalValue.Missing) sparseMissing[i]++;
             }
         }
         return sparseMissing;
+    }
+
+    /// <summary>Finishes parsed rows in place, as <see cref="Apply(MappedRows)"/> finishes stored ones.</summary>
+    public void Apply(RowBlock block)
+    {
+        if (moments.Count == 0 && ranks.Count == 0) return;
+        for (int row = 0; row < block.Count; row++) Encode(block.DenseOf(row), block.SparseOf(row));
+    }
+
+    private void Encode(Span<float> dense, Span<long> sparse)
+    {
+        foreach (var (feature, m) in moments)
+        {
+            double centered = dense[feature] - m.Mean;
+            dense[feature] = (float)(m.Deviation > 0 ? centered / m.Deviation : centered);
+        }
+        foreach (var (feature, rank) in ranks)
+        {
+            sparse[feature] = sparse[feature] != CategoricalValue.Missing && rank.TryGetValue(sparse[feature], out var r) ? r : CategoricalValue.Missing;
+        }
     }
 
     /// <summary>Writes each vocabulary as <c>{feature}.tsv</c>: per line the value's key (XxHash64 of its text, 63 bits) and its training count, in rank order.</summary>

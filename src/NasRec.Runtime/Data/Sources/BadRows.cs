@@ -46,5 +46,8 @@ public sealed class BadRows
         }
     }
 
+    /// <summary>What a manifest or a scoring run records of the skipped rows.</summary>
+    public Store.BadRowSummary ToSummary() => new(Total, counts.ToDictionary(c => c.Key, c => c.Value), examples.Select(e => e.Message).ToList());
+
     public string Summary() => string.Join(", ", counts.Select(c => string.Format(CultureInfo.InvariantCulture, "{0} {1}", c.Value, c.Key)));
 }

@@ -9,10 +9,7 @@ using NasRec.Runtime.Training;
 
 namespace NasRec.Runtime.Tests.Data.Preparation;
 
-/// <summary>
-/// <see cref="DataPreparer.PrepareToScore"/> and <see cref="RawRowScoring"/>: raw rows read and encoded as a training
-/// store read and encoded its own, then scored.
-/// </summary>
+/// <summary><see cref="RawRowScoring"/>: raw rows read and encoded as a training store read and encoded its own, then scored.</summary>
 public sealed class RowsToScoreTests : IDisposable
 {
     /// <summary>A dataset with both encodings fitted on the training split (<see cref="PrepareTests"/> fits it too).</summary>
@@ -53,18 +50,13 @@ public sealed class RowsToScoreTests : IDisposable
         return DataStore.Open(PathOf("trained"));
     }
 
-    private static List<(float Label, float Dense, long Sparse)> TestRows(DataStore store)
+    /// <summary>Scores <paramref name="input"/> with a <see cref="RecordingModel"/>, which keeps the rows it was given.</summary>
+    private static (ScoredRows Scored, RecordingModel Model) Score(DataStore trained, string input, RawRowOptions options,
+        IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
     {
-        var rows = new List<(float, float, long)>();
-        using var reader = store.Read(DataSplit.Test, new BatchOptions(8, new long[] { 10 }));
-        foreach (var batch in reader)
-        {
-            var labels = batch.Label.data<float>().ToArray();
-            var dense = batch.Dense.data<float>().ToArray();
-            var sparse = batch.Sparse.data<long>().ToArray();
-            for (int i = 0; i < batch.Size; i++) rows.Add((labels[i], dense[i], sparse[i]));
-        }
-        return rows;
+        var model = new RecordingModel();
+        var scored = RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, options, TorchSharp.torch.CPU, progress, cancel);
+        return (scored, model);
     }
 
     [Fact]
@@ -74,17 +66,14 @@ public sealed class RowsToScoreTests : IDisposable
         // Refitted on these rows, the vocabulary would hold 'b' (twice) and the mean would be 5.
         var input = Write("score.tsv", "7\tb\n2\ta\n6\tb\n");
 
-        var manifest = DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: false, skipBadRows: false);
-        using var scored = DataStore.Open(PathOf("scored"));
+        var (scored, model) = Score(trained, input, new RawRowOptions(Labelled: false));
 
-        var rows = TestRows(scored);
         float deviation = (float)Math.Sqrt(2.0 / 3);
-        Assert.Equal(new[] { (7 - 2) / deviation, 0f, (6 - 2) / deviation }, rows.Select(r => r.Dense), new FloatTolerance(1e-5f));
-        Assert.Equal(new long[] { 0, 1, 0 }, rows.Select(r => r.Sparse));
-        Assert.All(rows, r => Assert.Equal(0f, r.Label));
-        Assert.Equal(new[] { "0", "1", "2" }, File.ReadAllLines(Path.Combine(PathOf("scored"), StoreFiles.Indices, "test.txt")));
-        Assert.Equal(0, manifest.Of(DataSplit.Train).Rows);
-        Assert.Equal(2.0, manifest.Standardized["n"].Mean);
+        Assert.Equal(new[] { (7 - 2) / deviation, 0f, (6 - 2) / deviation }, model.Rows.Select(r => r.Dense), new FloatTolerance(1e-5f));
+        Assert.Equal(new long[] { 0, 1, 0 }, model.Rows.Select(r => r.Sparse));
+        Assert.Equal(new[] { 0f, 0f, 0f }, scored.Scores.Labels.ToArray());
+        Assert.Equal(new long[] { 0, 1, 2 }, scored.SourceRows);
+        Assert.False(scored.Labelled);
     }
 
     [Fact]
@@ -93,15 +82,14 @@ public sealed class RowsToScoreTests : IDisposable
         using var trained = TrainedStore();
         var input = Write("score.tsv", "1\t7\tb\n0\tx\ta\n1\t6\ta\n");
 
-        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, input, PathOf("failed"), labelled: true, skipBadRows: false));
+        var error = Assert.Throws<DataException>(() => Score(trained, input, new RawRowOptions()));
         Assert.Contains("score.tsv:2", error.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(PathOf("failed")));
 
-        var manifest = DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: true, skipBadRows: true);
-        using var scored = DataStore.Open(PathOf("scored"));
-        Assert.Equal(new[] { 1f, 1f }, TestRows(scored).Select(r => r.Label));
-        Assert.Equal(new[] { "0", "2" }, File.ReadAllLines(Path.Combine(PathOf("scored"), StoreFiles.Indices, "test.txt")));
-        Assert.Equal(1, manifest.BadRows.Skipped);
+        var (scored, _) = Score(trained, input, new RawRowOptions(SkipBadRows: true));
+        Assert.Equal(new[] { 1f, 1f }, scored.Scores.Labels.ToArray());
+        Assert.Equal(new long[] { 0, 2 }, scored.SourceRows);
+        Assert.Equal(1, scored.BadRows.Skipped);
+        Assert.Equal(new Dictionary<string, long> { ["non-numeric dense values"] = 1 }, scored.BadRows.Counts);
     }
 
     [Fact]
@@ -111,60 +99,65 @@ public sealed class RowsToScoreTests : IDisposable
             "y,n,c\n1,1,a\n0,3,a\n0,2,b\n", "y,n,c\n1,5,z\n0,5,z\n", "csv");
         var input = Write("score.csv", "c,n\na,2\n");
 
-        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, input, PathOf("failed"), labelled: true, skipBadRows: false));
+        var error = Assert.Throws<DataException>(() => Score(trained, input, new RawRowOptions()));
         Assert.Contains("the label reads column 'y', which the file does not have: rows without their label column? ('nasrec predict --no-labels' scores those)", error.Message, StringComparison.Ordinal);
 
-        DataPreparer.PrepareToScore(trained, input, PathOf("scored"), labelled: false, skipBadRows: false);
-        using var scored = DataStore.Open(PathOf("scored"));
-        Assert.Equal(new long[] { 1 }, TestRows(scored).Select(r => r.Sparse));
+        var (_, model) = Score(trained, input, new RawRowOptions(Labelled: false));
+        Assert.Equal(new long[] { 1 }, model.Rows.Select(r => r.Sparse));
     }
 
     [Fact]
-    public void ScoringRawRowsNumbersThemReportsEachPhaseAndLeavesNoTemporaryStore()
+    public void ScoringRawRowsNumbersThemReportsTheBytesReadAndWritesNothing()
     {
         using var trained = TrainedStore();
         var input = Write("score.tsv", "7\tb\n2\ta\n6\tb\n");
+        var before = Directory.GetFileSystemEntries(folder.FullName, "*", SearchOption.AllDirectories);
         using var model = new LogisticRegression(trained.Schema);
         var reports = new List<PrepareProgress>();
-        var work = Directory.CreateDirectory(PathOf("work")).FullName;
 
-        var scored = RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, work, new RawRowOptions(Labelled: false),
+        var scored = RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, new RawRowOptions(Labelled: false),
             TorchSharp.torch.CPU, new SynchronousProgress(reports));
 
         Assert.Equal(new long[] { 0, 1, 2 }, scored.SourceRows);
         Assert.Equal(3, scored.Scores.Count);
-        Assert.False(scored.Labelled);
         // Row 1 (n = 2, 'a') encodes to the mean, 0, and the vocabulary's first row.
         using (TorchSharp.torch.no_grad())
         using (var logit = model.call(TorchSharp.torch.zeros(1, 1), TorchSharp.torch.ones(1, 1, TorchSharp.torch.int64)))
             Assert.Equal(logit.item<float>(), scored.Scores.Logits[1], 6);
-        Assert.Equal(new[] { "writing", "scoring" }, reports.Select(r => r.Phase).Distinct());
-        Assert.Equal((3, 3), (reports[^1].Done, reports[^1].Total));
-        Assert.Empty(Directory.GetFileSystemEntries(work));
+        Assert.Equal(new[] { "scoring" }, reports.Select(r => r.Phase).Distinct());
+        Assert.Equal((new FileInfo(input).Length, new FileInfo(input).Length, 3L), (reports[^1].Done, reports[^1].Total, reports[^1].Rows));
+        Assert.Equal(before, Directory.GetFileSystemEntries(folder.FullName, "*", SearchOption.AllDirectories));
         scored.WriteCsv(PathOf("scores.csv"));
         Assert.Equal("row,probability", File.ReadLines(PathOf("scores.csv")).First());
     }
 
-    [Theory]
-    [InlineData("writing")]
-    [InlineData("scoring")]
-    public void ScoringCancelledInAnyPhaseLeavesNoTemporaryStore(string phase)
+    [Fact]
+    public void RowsOfSeveralFilesStreamThroughFullEvaluationBatchesNumberedAcrossTheFiles()
     {
         using var trained = TrainedStore();
-        // Two evaluation batches, so that a cancellation in the scoring phase has a batch left to stop before.
+        int size = RecipeDefaults.EvaluationBatchSize, first = size / 2 + 3;
+        Directory.CreateDirectory(PathOf("rows"));
+        Write("rows/a.tsv", string.Concat(Enumerable.Range(0, first).Select(i => $"{i % 2}\t{i}\ta\n")));
+        Write("rows/b.tsv", string.Concat(Enumerable.Range(first, size + 1 - first).Select(i => $"{i % 2}\t{i}\ta\n")));
+
+        var (scored, model) = Score(trained, PathOf("rows"), new RawRowOptions());
+
+        Assert.Equal(new[] { size, 1 }, model.BatchSizes);
+        Assert.Equal(Enumerable.Range(0, size + 1).Select(i => (long)i), scored.SourceRows);
+        Assert.Equal(Enumerable.Range(0, size + 1).Select(i => (float)(i % 2)), scored.Scores.Labels.ToArray());
+        float deviation = (float)Math.Sqrt(2.0 / 3);
+        Assert.Equal(Enumerable.Range(0, size + 1).Select(i => (i - 2) / deviation), model.Rows.Select(r => r.Dense), new FloatTolerance(2e-3f));
+    }
+
+    [Fact]
+    public void ScoringStopsWhenCancelled()
+    {
+        using var trained = TrainedStore();
         var input = Write("score.tsv", string.Concat(Enumerable.Repeat("7\tb\n", RecipeDefaults.EvaluationBatchSize + 1)));
-        using var model = new LogisticRegression(trained.Schema);
-        var work = Directory.CreateDirectory(PathOf("work")).FullName;
         using var cancel = new CancellationTokenSource();
-        var progress = new SynchronousProgress([], report =>
-        {
-            if (report.Phase == phase) cancel.Cancel();
-        });
+        var progress = new SynchronousProgress([], _ => cancel.Cancel());
 
-        Assert.ThrowsAny<OperationCanceledException>(() => RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input, work,
-            new RawRowOptions(Labelled: false), TorchSharp.torch.CPU, progress, cancel.Token));
-
-        Assert.Empty(Directory.GetFileSystemEntries(work));
+        Assert.ThrowsAny<OperationCanceledException>(() => Score(trained, input, new RawRowOptions(Labelled: false), progress, cancel.Token));
     }
 
     [Fact]
@@ -185,12 +178,11 @@ public sealed class RowsToScoreTests : IDisposable
             await rowGroup.WriteAsync(fields[1], new[] { "a", "b" });
         }
 
-        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(asParquet, input, PathOf("failed"), labelled: true, skipBadRows: false));
-        DataPreparer.PrepareToScore(asParquet, input, PathOf("scored"), labelled: false, skipBadRows: false);
+        var error = Assert.Throws<DataException>(() => Score(asParquet, input, new RawRowOptions()));
+        var (_, model) = Score(asParquet, input, new RawRowOptions(Labelled: false));
 
         Assert.Contains("the label reads column 'y'", error.Message, StringComparison.Ordinal);
-        using var scored = DataStore.Open(PathOf("scored"));
-        Assert.Equal(new long[] { 1, 0 }, TestRows(scored).Select(r => r.Sparse));
+        Assert.Equal(new long[] { 1, 0 }, model.Rows.Select(r => r.Sparse));
     }
 
     [Fact]
@@ -210,10 +202,9 @@ public sealed class RowsToScoreTests : IDisposable
             """;
         using var trained = TrainedStore(libsvm, "1 0:3\n0 0:4\n", "1 0:3\n0 0:4\n", "svm");
 
-        var error = Assert.Throws<DataException>(() => DataPreparer.PrepareToScore(trained, Write("score.svm", "0:3\n"), PathOf("scored"), labelled: false, skipBadRows: false));
+        var error = Assert.Throws<DataException>(() => Score(trained, Write("score.svm", "0:3\n"), new RawRowOptions(Labelled: false)));
 
         Assert.Contains("libsvm rows always hold their label", error.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(PathOf("scored")));
     }
 
     [Fact]
@@ -246,6 +237,22 @@ public sealed class RowsToScoreTests : IDisposable
         Assert.Equal(("c", "vocabulary"), ((string)sparse["column"]!, (string)sparse["encoding"]!));
         Assert.Equal("export.vocabularies/c.tsv", (string)sparse["vocabulary"]!);
         Assert.Equal(File.ReadAllText(Path.Combine(trained.Directory, StoreFiles.Vocabularies, "c.tsv")), File.ReadAllText(PathOf("export.vocabularies/c.tsv")));
+    }
+
+    /// <summary>A model that keeps the rows it is given (the dataset's one dense and one sparse feature) and scores each 0.</summary>
+    private sealed class RecordingModel() : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>(nameof(RecordingModel))
+    {
+        public List<(float Dense, long Sparse)> Rows { get; } = new();
+
+        public List<int> BatchSizes { get; } = new();
+
+        public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor dense, TorchSharp.torch.Tensor sparse)
+        {
+            var (values, ids) = (dense.data<float>().ToArray(), sparse.data<long>().ToArray());
+            Rows.AddRange(values.Zip(ids));
+            BatchSizes.Add(values.Length);
+            return TorchSharp.torch.zeros(values.Length, 1);
+        }
     }
 
     /// <summary>Progress kept as reported, on the reporting thread (Progress&lt;T&gt; would post it elsewhere, later).</summary>
