@@ -73,7 +73,7 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal(1, forgotten.ExitCode);
         Assert.Contains("unlabelled.tsv:1: expected 40 columns, found 39, one fewer: rows without their label column? ('nasrec predict --no-labels' scores those)", forgotten.Error);
         Assert.False(System.IO.File.Exists(File("never.csv")));
-        Assert.DoesNotContain(Directory.GetFileSystemEntries(workspace.File("")), entry => Path.GetFileName(entry).StartsWith(".nasrec-rows-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(workspace.File("")), entry => Path.GetFileName(entry).StartsWith(".never.csv", StringComparison.Ordinal));
     }
 
     [Fact]

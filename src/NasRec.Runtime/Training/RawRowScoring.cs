@@ -2,7 +2,6 @@ using NasRec.Runtime.Data;
 using NasRec.Runtime.Data.Preparation;
 using NasRec.Runtime.Data.Sources;
 using NasRec.Runtime.Data.Store;
-using NasRec.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Training;
@@ -11,8 +10,9 @@ namespace NasRec.Runtime.Training;
 /// Scores raw rows (new data, a competition's unlabelled test file) with a trained model. The rows are read and encoded
 /// exactly as the store the model trained on read and encoded its own: the same dataset layout, and the same encodings
 /// fitted on its training split, not refitted. They stream from the file through the model a batch at a time: nothing
-/// is written to disk, and memory holds a few chunks of the file besides the scores. Progress reports one phase,
-/// "scoring", in bytes of the input read.
+/// is written to disk, and memory holds a few chunks of the file and a few batches besides the scores. The rows are read
+/// on a worker while the model runs on the calling thread. Progress reports one phase, "scoring", in bytes of the input
+/// read.
 /// </summary>
 public static class RawRowScoring
 {
@@ -29,29 +29,48 @@ public static class RawRowScoring
         var bad = new BadRows(options.SkipBadRows);
         var sourceRows = new List<long>();
         using var batches = new BlockBatches(RecipeDefaults.EvaluationBatchSize, schema.DenseFeatures.Count, schema.SparseFeatures.Count, tableSizes);
-        NativeHeap.RetainFreedMemory();
-        var scores = Evaluator.InEvalMode(model, () =>
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var reading = Task.Run(() =>
         {
-            var scores = new BatchScores(model.call, device);
-            long row = 0, done = 0, total = plan.TotalBytes;
-            foreach (var (path, _) in plan.Files)
+            bool whole = false;
+            try
             {
-                using var file = new InputFile(path);
-                source.Read(file, row, RowSplits.All(DataSplit.Test), bad, (_, block) =>
+                long row = 0, done = 0, total = plan.TotalBytes;
+                foreach (var (path, _) in plan.Files)
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    encoder.Apply(block);
-                    sourceRows.AddRange(block.SourceRows);
-                    batches.Add(block, scores.Add);
-                    progress?.Report(new PrepareProgress("scoring", done + file.Position, total, sourceRows.Count));
-                });
-                row += source.RowsRead;
-                done += file.Size;
+                    using var file = new InputFile(path);
+                    source.Read(file, row, RowSplits.All(DataSplit.Test), bad, (_, block) =>
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        encoder.Apply(block);
+                        sourceRows.AddRange(block.SourceRows);
+                        batches.Add(block, stop.Token);
+                        progress?.Report(new PrepareProgress("scoring", done + file.Position, total, sourceRows.Count));
+                    });
+                    row += source.RowsRead;
+                    done += file.Size;
+                }
+                whole = true;
             }
-            cancel.ThrowIfCancellationRequested();
-            batches.Finish(scores.Add);
-            return scores.Scores;
+            finally
+            {
+                batches.Complete(whole);
+            }
         });
+        SplitScores scores;
+        try
+        {
+            scores = Evaluator.Score(model, batches.Take(stop.Token), device);
+        }
+        finally
+        {
+            // The reading stops (at its next block) before the batches' tensors go.
+            stop.Cancel();
+            ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
+        }
+        // A bad row, a cancellation: the reading's exception, as thrown.
+        reading.GetAwaiter().GetResult();
+        cancel.ThrowIfCancellationRequested();
         if (sourceRows.Count == 0) throw new DataException("The input holds no good rows");
         return new ScoredRows(scores, sourceRows, options.Labelled, bad.ToSummary());
     }
