@@ -150,6 +150,32 @@ public sealed class RowsToScoreTests : IDisposable
     }
 
     [Fact]
+    public void ABadRowAfterBatchesWereScoredStillStopsTheScoringNamingItsLine()
+    {
+        using var trained = TrainedStore();
+        int good = 2 * RecipeDefaults.EvaluationBatchSize + 5;
+        var input = Write("score.tsv", string.Concat(Enumerable.Repeat("1\t7\ta\n", good)) + "1\tx\ta\n");
+
+        var error = Assert.Throws<DataException>(() => Score(trained, input, new RawRowOptions()));
+
+        Assert.Contains($"score.tsv:{good + 1}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModelThatFailsStopsTheReadingAndItsErrorComesThrough()
+    {
+        using var trained = TrainedStore();
+        // Far more batches than the reader may fill ahead: it waits for a slot the failed model never hands back.
+        var input = Write("score.tsv", string.Concat(Enumerable.Repeat("1\t7\ta\n", 10 * RecipeDefaults.EvaluationBatchSize)));
+        var model = new RecordingModel(failAfter: 1);
+
+        var error = Assert.Throws<InvalidOperationException>(() => RawRowScoring.Score(model, trained.Schema.TableSizes(null).ToList(), trained, input,
+            new RawRowOptions(), TorchSharp.torch.CPU));
+
+        Assert.Equal("the model failed", error.Message);
+    }
+
+    [Fact]
     public void ScoringStopsWhenCancelled()
     {
         using var trained = TrainedStore();
@@ -239,8 +265,9 @@ public sealed class RowsToScoreTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(trained.Directory, StoreFiles.Vocabularies, "c.tsv")), File.ReadAllText(PathOf("export.vocabularies/c.tsv")));
     }
 
-    /// <summary>A model that keeps the rows it is given (the dataset's one dense and one sparse feature) and scores each 0.</summary>
-    private sealed class RecordingModel() : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>(nameof(RecordingModel))
+    /// <summary>A model that keeps the rows it is given (the dataset's one dense and one sparse feature) and scores each 0; it throws at batch <c>failAfter</c> + 1.</summary>
+    private sealed class RecordingModel(int failAfter = int.MaxValue)
+        : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>(nameof(RecordingModel))
     {
         public List<(float Dense, long Sparse)> Rows { get; } = new();
 
@@ -248,6 +275,7 @@ public sealed class RowsToScoreTests : IDisposable
 
         public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor dense, TorchSharp.torch.Tensor sparse)
         {
+            if (BatchSizes.Count == failAfter) throw new InvalidOperationException("the model failed");
             var (values, ids) = (dense.data<float>().ToArray(), sparse.data<long>().ToArray());
             Rows.AddRange(values.Zip(ids));
             BatchSizes.Add(values.Length);
