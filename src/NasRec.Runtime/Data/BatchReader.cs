@@ -46,15 +46,11 @@ public sealed class BatchReader : IEnumerable<Batch>, IDisposable
     /// <summary>The reader only borrows the store's mappings; disposing the store releases them.</summary>
     public void Dispose() { }
 
-    /// <summary>Copies rows [row, row + count) of a segment into slot rows [offset, …): labels, dense values, sparse rows after the modulo.</summary>
+    /// <summary>Copies rows [row, row + count) of a segment into slot rows [offset, …).</summary>
     private void Fill(BatchSlot slot, int segment, long row, int count, int offset)
     {
         var source = segments[segment];
-        var labels = source.Labels(row, count);
-        var target = slot.Label.Slice(offset, count);
-        for (int i = 0; i < labels.Length; i++) target[i] = labels[i];
-        source.Dense(row, count).CopyTo(slot.Dense.Slice(offset * DenseWidth));
-        modulo.Apply(source.Sparse(row, count), slot.Sparse.Slice(offset * SparseWidth, count * SparseWidth));
+        slot.Fill(offset, source.Labels(row, count), source.Dense(row, count), source.Sparse(row, count), modulo);
     }
 
     /// <summary>

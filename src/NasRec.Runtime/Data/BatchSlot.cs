@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NasRec.Runtime.Data.Encodings;
 using static TorchSharp.torch;
 
 namespace NasRec.Runtime.Data;
@@ -38,11 +39,18 @@ internal sealed unsafe class BatchSlot : IDisposable
 
     public Batch Full { get; }
 
-    public Span<float> Dense => new(denseData, denseLength);
-
-    public Span<long> Sparse => new(sparseData, sparseLength);
-
-    public Span<float> Label => new(labelData, Capacity);
+    /// <summary>
+    /// Copies rows as a store or a source holds them into the slot's rows from <paramref name="offset"/> on: labels,
+    /// dense values, and the stored sparse values through <paramref name="modulo"/> into table rows.
+    /// </summary>
+    public void Fill(int offset, ReadOnlySpan<byte> labels, ReadOnlySpan<float> dense, ReadOnlySpan<long> stored, SparseRowModulo modulo)
+    {
+        int denseWidth = denseLength / Capacity, sparseWidth = sparseLength / Capacity;
+        var label = new Span<float>(labelData + offset, labels.Length);
+        for (int i = 0; i < labels.Length; i++) label[i] = labels[i];
+        dense.CopyTo(new Span<float>(denseData + (long)offset * denseWidth, denseLength - offset * denseWidth));
+        modulo.Apply(stored, new Span<long>(sparseData + (long)offset * sparseWidth, sparseLength - offset * sparseWidth));
+    }
 
     /// <summary>The first <paramref name="size"/> rows as a batch (views, made only for a partial batch).</summary>
     public Batch Take(int size)

@@ -20,8 +20,6 @@ internal sealed class BlockBatches : IDisposable
     private readonly BlockingCollection<BatchSlot> free = new();
     private readonly BlockingCollection<(BatchSlot Slot, int Size)> filled = new();
     private readonly SparseRowModulo modulo;
-    private readonly int denseWidth;
-    private readonly int sparseWidth;
     private BatchSlot? current;
     private int count;
 
@@ -35,7 +33,6 @@ internal sealed class BlockBatches : IDisposable
             free.Add(slots[i]);
         }
         modulo = new SparseRowModulo(tableSizes);
-        (this.denseWidth, this.sparseWidth) = (denseWidth, sparseWidth);
     }
 
     /// <summary>Adds <paramref name="block"/>'s rows, waiting for a free slot when the taker is behind.</summary>
@@ -45,11 +42,8 @@ internal sealed class BlockBatches : IDisposable
         {
             var slot = current ??= free.Take(cancel);
             int rows = Math.Min(slot.Capacity - count, block.Count - start);
-            var labels = block.Labels.Slice(start, rows);
-            var target = slot.Label.Slice(count, rows);
-            for (int i = 0; i < rows; i++) target[i] = labels[i];
-            block.Dense.Slice(start * denseWidth, rows * denseWidth).CopyTo(slot.Dense.Slice(count * denseWidth));
-            modulo.Apply(block.Sparse.Slice(start * sparseWidth, rows * sparseWidth), slot.Sparse.Slice(count * sparseWidth, rows * sparseWidth));
+            slot.Fill(count, block.Labels.Slice(start, rows), block.Dense.Slice(start * block.DenseWidth, rows * block.DenseWidth),
+                block.Sparse.Slice(start * block.SparseWidth, rows * block.SparseWidth), modulo);
             (start, count) = (start + rows, count + rows);
             if (count == slot.Capacity) HandOn();
         }
