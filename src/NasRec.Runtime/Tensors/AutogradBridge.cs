@@ -8,37 +8,49 @@ namespace NasRec.Runtime.Tensors;
 /// hands libtorch the handles of a function's arguments and of the tensors its forward or backward returned only after
 /// the last managed reference to them has gone: in a loop without a dispose scope, a collection at that moment
 /// finalizes them and libtorch copies freed memory (seen as "tensor does not have a device" inside the autograd engine
-/// under <c>Benchmarks/GarbageCollectionStorm.cs</c>). Arguments are held to the end of <see cref="Apply"/>; returned
-/// tensors, by <see cref="HandOver(Tensor)"/>, until the same thread hands over the next, by when libtorch has long
-/// copied them (the bridge copies them as the callback returns, on the thread that made them).
+/// under <c>Benchmarks/GarbageCollectionStorm.cs</c>). The arguments and the forward's result are held to the end of
+/// <see cref="Apply"/>. A backward's gradients, which the engine takes as the callback returns, are held until the
+/// same thread's next backward hands over its own: no call of ours follows the engine's copy.
 /// </summary>
 internal static class AutogradBridge
 {
-    /// <summary>What this thread last handed over; owned here, not by any dispose scope.</summary>
+    /// <summary>This thread's forward result inside <see cref="Apply"/>; owned here, not by any dispose scope.</summary>
     [ThreadStatic]
-    private static List<Tensor?>? handedOver;
+    private static Tensor? forwardResult;
 
-    /// <summary>Runs a function's <c>apply</c> with <paramref name="arguments"/> held until it returns.</summary>
+    /// <summary>This thread's last backward's gradients; owned here, not by any dispose scope.</summary>
+    [ThreadStatic]
+    private static List<Tensor?>? gradients;
+
+    /// <summary>Runs a function's <c>apply</c> with <paramref name="arguments"/> and the forward's result held until it returns.</summary>
     public static Tensor Apply(Func<object[], Tensor> apply, params object[] arguments)
     {
-        var result = apply(arguments);
-        GC.KeepAlive(arguments);
-        return result;
+        try
+        {
+            return apply(arguments);
+        }
+        finally
+        {
+            GC.KeepAlive(arguments);
+            // The bridge has wrapped the result by now: libtorch holds it, and the caller its own wrapper.
+            forwardResult?.Dispose();
+            forwardResult = null;
+        }
     }
 
-    /// <summary>A forward's result, held for the bridge.</summary>
+    /// <summary>A forward's result, held for the bridge until <see cref="Apply"/> returns.</summary>
     public static Tensor HandOver(Tensor result)
     {
-        HandOver([result]);
+        forwardResult = result.DetachFromDisposeScope();
         return result;
     }
 
-    /// <summary>A backward's gradients (null where an input has none), held for the bridge.</summary>
+    /// <summary>A backward's gradients (null where an input has none), held for the bridge until this thread's next backward.</summary>
     public static List<Tensor> HandOver(List<Tensor?> gradients)
     {
         foreach (var gradient in gradients) gradient?.DetachFromDisposeScope();
-        var previous = handedOver;
-        handedOver = gradients;
+        var previous = AutogradBridge.gradients;
+        AutogradBridge.gradients = gradients;
         if (previous is not null)
             foreach (var tensor in previous)
                 if (tensor is not null && !gradients.Exists(gradient => ReferenceEquals(gradient, tensor))) tensor.Dispose();

@@ -8,7 +8,7 @@
 // Eighteenth stop: forward and backward printed "done" (3 runs of 3 each); all crashed in 3 runs of 8, never without
 // the storm. Nineteenth stop: the cause was TorchSharp's bridge for custom autograd functions, which hands libtorch the
 // tensors a backward returns after nothing references them ("tensor does not have a device" in the engine's check of
-// those gradients); with AutogradBridge holding them, all printed "done" 9 runs of 9 (2 of 4 crashed just before).
+// those gradients); with AutogradBridge holding them, all printed "done" 17 runs of 17 (2 of 4 crashed just before).
 #:project ../../../src/NasRec.Runtime/NasRec.Runtime.csproj
 #:property IsTestProject=false
 #:property GenerateProgramFile=false

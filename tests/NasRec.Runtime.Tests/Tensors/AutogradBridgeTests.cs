@@ -6,20 +6,28 @@ namespace NasRec.Runtime.Tests.Tensors;
 public sealed class AutogradBridgeTests
 {
     [Fact]
-    public void AHandedOverTensorOutlivesTheDisposeScopeItWasMadeIn()
+    public void AForwardsResultOutlivesItsDisposeScopeUntilApplyReturns()
     {
-        Tensor handed;
-        using (NewDisposeScope()) handed = AutogradBridge.HandOver(ones(3));
+        Tensor? handed = null;
+        bool heldInside = false;
 
-        Assert.False(handed.IsInvalid);
-        Assert.Equal(3f, handed.sum().item<float>());
+        using var returned = AutogradBridge.Apply(_ =>
+        {
+            using (NewDisposeScope()) handed = AutogradBridge.HandOver(ones(3));
+            heldInside = !handed.IsInvalid;
+            return zeros(1);
+        });
+
+        Assert.True(heldInside);
+        Assert.True(handed!.IsInvalid);
+        Assert.False(returned.IsInvalid);
     }
 
     [Fact]
-    public void TheThreadsNextHandOverDisposesTheLastOneExceptWhatItHandsOverAgain()
+    public void TheThreadsNextBackwardDisposesTheLastGradientsExceptThoseItHandsOverAgain()
     {
         var (dropped, kept) = (ones(2), ones(2));
-        AutogradBridge.HandOver([dropped, kept, null]);
+        using (NewDisposeScope()) AutogradBridge.HandOver([dropped, kept, null]);
         Assert.False(dropped.IsInvalid);
 
         AutogradBridge.HandOver([kept, null]);
@@ -29,11 +37,11 @@ public sealed class AutogradBridgeTests
     }
 
     [Fact]
-    public void AHandOverOnAnotherThreadLeavesThisThreadsOneAlone()
+    public void ABackwardOnAnotherThreadLeavesThisThreadsGradientsAlone()
     {
-        var mine = AutogradBridge.HandOver(ones(2));
+        var mine = AutogradBridge.HandOver([ones(2)])[0];
 
-        var other = Task.Factory.StartNew(() => AutogradBridge.HandOver(ones(2)), TaskCreationOptions.LongRunning).Result;
+        var other = Task.Factory.StartNew(() => AutogradBridge.HandOver([ones(2)])[0], TaskCreationOptions.LongRunning).Result;
 
         Assert.False(mine.IsInvalid);
         Assert.False(other.IsInvalid);
