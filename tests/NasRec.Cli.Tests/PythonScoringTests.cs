@@ -128,6 +128,20 @@ public sealed class PythonScoringTests : IDisposable
         Assert.Equal(["0", "1", "3", "4"], System.IO.File.ReadLines(File("good.csv")).Skip(1).Select(line => line.Split(',')[0]));
     }
 
+    [PyTorchFact]
+    public void FreedMemoryCanBeKeptInTheHeapOnGlibc()
+    {
+        const string code = """
+            import nasrec_torch
+            print(nasrec_torch.retain_freed_memory())
+            """;
+
+        var (exitCode, output, error) = PythonWithTorch.RunCode(Repository.Root, code);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("True", output.Trim());
+    }
+
     /// <summary>
     /// Writes the layout's dataset and rows, prepares them, trains NASRec-Small on them for twenty steps at a rate that
     /// leaves the probabilities apart, and exports the weights with the store; returns the rows' file.
