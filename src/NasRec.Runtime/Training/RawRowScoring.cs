@@ -30,33 +30,7 @@ public static class RawRowScoring
         var sourceRows = new List<long>();
         using var batches = new BlockBatches(RecipeDefaults.EvaluationBatchSize, schema.DenseFeatures.Count, schema.SparseFeatures.Count, tableSizes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var reading = Task.Run(() =>
-        {
-            bool whole = false;
-            try
-            {
-                long row = 0, done = 0, total = plan.TotalBytes;
-                foreach (var (path, _) in plan.Files)
-                {
-                    using var file = new InputFile(path);
-                    source.Read(file, row, RowSplits.All(DataSplit.Test), bad, (_, block) =>
-                    {
-                        stop.Token.ThrowIfCancellationRequested();
-                        encoder.Apply(block);
-                        sourceRows.AddRange(block.SourceRows);
-                        batches.Add(block, stop.Token);
-                        progress?.Report(new PrepareProgress("scoring", done + file.Position, total, sourceRows.Count));
-                    });
-                    row += source.RowsRead;
-                    done += file.Size;
-                }
-                whole = true;
-            }
-            finally
-            {
-                batches.Complete(whole);
-            }
-        });
+        var reading = Task.Run(() => Read(plan, source, encoder, bad, batches, sourceRows, progress, stop.Token));
         SplitScores scores;
         try
         {
@@ -73,6 +47,36 @@ public static class RawRowScoring
         cancel.ThrowIfCancellationRequested();
         if (sourceRows.Count == 0) throw new DataException("The input holds no good rows");
         return new ScoredRows(scores, sourceRows, options.Labelled, bad.ToSummary());
+    }
+
+    /// <summary>Reads every file of <paramref name="plan"/> into <paramref name="batches"/>, encoded, numbering the rows into <paramref name="sourceRows"/>.</summary>
+    private static void Read(InputPlan plan, IRowSource source, TrainingEncoder encoder, BadRows bad, BlockBatches batches, List<long> sourceRows,
+        IProgress<PrepareProgress>? progress, CancellationToken stop)
+    {
+        bool whole = false;
+        try
+        {
+            long row = 0, done = 0, total = plan.TotalBytes;
+            foreach (var (path, _) in plan.Files)
+            {
+                using var file = new InputFile(path);
+                source.Read(file, row, RowSplits.All(DataSplit.Test), bad, (_, block) =>
+                {
+                    stop.ThrowIfCancellationRequested();
+                    encoder.Apply(block);
+                    sourceRows.AddRange(block.SourceRows);
+                    batches.Add(block, stop);
+                    progress?.Report(new PrepareProgress("scoring", done + file.Position, total, sourceRows.Count));
+                });
+                row += source.RowsRead;
+                done += file.Size;
+            }
+            whole = true;
+        }
+        finally
+        {
+            batches.Complete(whole);
+        }
     }
 }
 
