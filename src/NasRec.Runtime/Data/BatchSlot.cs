@@ -17,8 +17,8 @@ internal sealed unsafe class BatchSlot : IDisposable
     private readonly float* denseData;
     private readonly long* sparseData;
     private readonly float* labelData;
-    private readonly int denseLength;
-    private readonly int sparseLength;
+    private readonly int denseWidth;
+    private readonly int sparseWidth;
     private Batch? partial;
 
     public BatchSlot(int batchSize, int denseWidth, int sparseWidth)
@@ -29,8 +29,7 @@ internal sealed unsafe class BatchSlot : IDisposable
         denseData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(dense.bytes));
         sparseData = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(sparse.bytes));
         labelData = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(label.bytes));
-        denseLength = batchSize * denseWidth;
-        sparseLength = batchSize * sparseWidth;
+        (this.denseWidth, this.sparseWidth) = (denseWidth, sparseWidth);
         Full = new Batch(dense, sparse, label);
         Capacity = batchSize;
     }
@@ -45,11 +44,11 @@ internal sealed unsafe class BatchSlot : IDisposable
     /// </summary>
     public void Fill(int offset, ReadOnlySpan<byte> labels, ReadOnlySpan<float> dense, ReadOnlySpan<long> stored, SparseRowModulo modulo)
     {
-        int denseWidth = denseLength / Capacity, sparseWidth = sparseLength / Capacity;
+        int free = Capacity - offset;
         var label = new Span<float>(labelData + offset, labels.Length);
         for (int i = 0; i < labels.Length; i++) label[i] = labels[i];
-        dense.CopyTo(new Span<float>(denseData + (long)offset * denseWidth, denseLength - offset * denseWidth));
-        modulo.Apply(stored, new Span<long>(sparseData + (long)offset * sparseWidth, sparseLength - offset * sparseWidth));
+        dense.CopyTo(new Span<float>(denseData + (long)offset * denseWidth, free * denseWidth));
+        modulo.Apply(stored, new Span<long>(sparseData + (long)offset * sparseWidth, free * sparseWidth));
     }
 
     /// <summary>The first <paramref name="size"/> rows as a batch (views, made only for a partial batch).</summary>
