@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace NasRec.Cli.Tests;
 
 public sealed class BenchTrainCommandTests
@@ -16,6 +18,30 @@ public sealed class BenchTrainCommandTests
         Assert.Matches(@"KddNasRecNetSmall\s+1,000\s+512\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
         Assert.Matches(@"Inference, batch 64,[^\n]*\n[^\n]*\nKddNasRecNetSmall\s+[\d,]+\s+[\d,]+\s+\d+\.\d\d×", output);
         Assert.Matches(@"ROC-AUC over 10,000 scores: \d+\.\d{3} s; all metrics from logits: \d+\.\d{3} s", output);
+    }
+
+    [Fact]
+    public void WithJsonBenchTrainPrintsEveryMeasurementAsOneObject()
+    {
+        var (exitCode, output, error) = CliRunner.Run("bench", "train", "--models", "CriteoNasRecNetSmall", "--tables", "capped",
+            "--cap-rows", "1000", "--steps", "1", "--warmup", "0", "--rounds", "1", "--threads", "1", "--inference-batch", "32", "--auc-rows", "1000", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var result = JsonDocument.Parse(output);
+        var root = result.RootElement;
+        Assert.Equal(1, root.GetProperty("threads").GetInt32());
+        var training = Assert.Single(root.GetProperty("training").EnumerateArray());
+        Assert.Equal("CriteoNasRecNetSmall", training.GetProperty("model").GetString());
+        Assert.Equal("capped", training.GetProperty("tables").GetString());
+        Assert.Equal(1000, training.GetProperty("capRows").GetInt64());
+        Assert.Equal(256, training.GetProperty("batch").GetInt32());
+        Assert.True(training.GetProperty("oursSamplesPerSecond").GetDouble() > 0);
+        Assert.True(training.GetProperty("plainSamplesPerSecond").GetDouble() > 0);
+        var inference = Assert.Single(root.GetProperty("inference").EnumerateArray());
+        Assert.Equal(32, inference.GetProperty("batch").GetInt32());
+        Assert.True(inference.GetProperty("oursSamplesPerSecond").GetDouble() > 0);
+        Assert.Equal(1000, root.GetProperty("metrics").GetProperty("scores").GetInt32());
+        Assert.True(root.GetProperty("metrics").GetProperty("aucSeconds").GetDouble() >= 0);
     }
 
     [Fact]

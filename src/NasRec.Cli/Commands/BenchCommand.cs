@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using NasRec.Cli.Output;
 using NasRec.Models;
 using NasRec.Runtime.Data;
@@ -44,13 +46,14 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "libtorch CPU threads", DefaultValueFactory = _ => 2 };
         var inferenceBatch = new Option<int>("--inference-batch") { DefaultValueFactory = _ => 4096, Description = "Batch size of the inference measurement" };
         var aucRows = new Option<int>("--auc-rows") { DefaultValueFactory = _ => 4_500_000, Description = "Scores in the metrics measurement (Criteo's test split: 4.5M)" };
+        var json = TrainingOptions.Json();
 
         var train = new Command("train",
             "Training samples/s (batch 256, KDD 512) of the released models with capped and full tables, inference samples/s at a large " +
             "batch (capped tables), each beside a plain TorchSharp loop over the same model (one nn.Embedding per table, dense gradients, " +
             "TorchSharp's Adagrad, clipping) measured in the same run; then the time of the metrics over a test-split-sized score vector.")
         {
-            models, tables, capRows, steps, warmup, rounds, threads, inferenceBatch, aucRows,
+            models, tables, capRows, steps, warmup, rounds, threads, inferenceBatch, aucRows, json,
         };
         train.SetAction(CommandAction.Of((r, stdout, stderr) =>
         {
@@ -69,8 +72,8 @@ internal static class BenchCommand
             var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
             // The process's policy from the first round on (our step sets it; the plain loop shares the process).
             NativeHeap.RetainFreedMemory();
-            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately (with full tables one after the other, each alone in memory)."));
             var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
+            var trainingRows = new JsonArray();
             foreach (var cap in caps)
             {
                 foreach (var model in chosen)
@@ -79,23 +82,44 @@ internal static class BenchCommand
                     var (ours, plain) = Training(model, cap, timing);
                     Measured(ours, plain);
                     training.Add(model.Name, cap is null ? "full" : Invariant($"{cap:N0}"), Invariant($"{BatchSize(model)}"), Invariant($"{ours:N0}"), Invariant($"{plain:N0}"), Invariant($"{ours / plain:F2}×"));
+                    trainingRows.Add(new JsonObject
+                    {
+                        ["model"] = model.Name, ["tables"] = cap is null ? "full" : "capped", ["capRows"] = cap, ["batch"] = BatchSize(model),
+                        ["oursSamplesPerSecond"] = ours, ["plainSamplesPerSecond"] = plain,
+                    });
                 }
             }
-            stdout.Write(training);
 
             int batch = r.GetValue(inferenceBatch);
-            stdout.WriteLine(Invariant($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:"));
             var inference = new TextTable(new("model"), new("ours", true), new("plain", true), new("ratio", true));
+            var inferenceRows = new JsonArray();
             foreach (var model in chosen)
             {
                 stderr.WriteLine($"inference {model.Name}");
                 var (ours, plain) = Inference(model, r.GetValue(capRows), batch, timing);
                 Measured(ours, plain);
                 inference.Add(model.Name, Invariant($"{ours:N0}"), Invariant($"{plain:N0}"), Invariant($"{ours / plain:F2}×"));
+                inferenceRows.Add(new JsonObject
+                {
+                    ["model"] = model.Name, ["capRows"] = r.GetValue(capRows), ["batch"] = batch, ["oursSamplesPerSecond"] = ours, ["plainSamplesPerSecond"] = plain,
+                });
             }
-            stdout.Write(inference);
 
             var (auc, all) = Metrics(r.GetValue(aucRows));
+            if (r.GetValue(json))
+            {
+                stdout.WriteLine(new JsonObject
+                {
+                    ["threads"] = get_num_threads(), ["mkl"] = MklDispatch.Describe(), ["heap"] = NativeHeap.Describe(),
+                    ["training"] = trainingRows, ["inference"] = inferenceRows,
+                    ["metrics"] = new JsonObject { ["scores"] = r.GetValue(aucRows), ["aucSeconds"] = auc.TotalSeconds, ["allSeconds"] = all.TotalSeconds },
+                }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately (with full tables one after the other, each alone in memory)."));
+            stdout.Write(training);
+            stdout.WriteLine(Invariant($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:"));
+            stdout.Write(inference);
             stdout.WriteLine(Invariant($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s"));
             return 0;
 
