@@ -112,7 +112,7 @@ def main():
     for subject, rounds in sources:
         for measurement, reference, ours in rounds:
             figures.setdefault((subject, measurement), []).append((reference, ours))
-            print(f"{subject}, {measurement}: PyTorch {reference:,.0f}, ours {ours:,.0f} samples/s: {ours / reference:.2f}x",
+            print(f"{subject}, {measurement}: PyTorch {reference:,.0f}, ours {ours:,.0f} samples/s: {ours / reference:.2f}×",
                   file=sys.stderr, flush=True)
 
     print("| what | PyTorch, samples/s | ours | ratio by round | median | target |")
@@ -123,7 +123,7 @@ def main():
         median = statistics.median(ratios)
         print(f"| {subject}, {measurement} | {' / '.join(f'{r:,.0f}' for r, _ in pairs)} | "
               f"{' / '.join(f'{o:,.0f}' for _, o in pairs)} | {' / '.join(f'{r:.2f}' for r in ratios)} | "
-              f"{median:.2f}x | {target}x: {'met' if median >= target else 'not met'} |")
+              f"{median:.2f}× | {target}×: {'met' if median >= target else 'not met'} |")
 
 
 if __name__ == "__main__":
