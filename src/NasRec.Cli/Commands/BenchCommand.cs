@@ -72,6 +72,8 @@ internal static class BenchCommand
             var timing = new Timing(r.GetValue(warmup), r.GetValue(steps), r.GetValue(rounds));
             // The process's policy from the first round on (our step sets it; the plain loop shares the process).
             NativeHeap.RetainFreedMemory();
+            bool text = !r.GetValue(json);
+            if (text) stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately (with full tables one after the other, each alone in memory)."));
             var training = new TextTable(new("model"), new("tables"), new("batch", true), new("ours", true), new("plain", true), new("ratio", true));
             var trainingRows = new JsonArray();
             foreach (var cap in caps)
@@ -89,8 +91,10 @@ internal static class BenchCommand
                     });
                 }
             }
+            if (text) stdout.Write(training);
 
             int batch = r.GetValue(inferenceBatch);
+            if (text) stdout.WriteLine(Invariant($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:"));
             var inference = new TextTable(new("model"), new("ours", true), new("plain", true), new("ratio", true));
             var inferenceRows = new JsonArray();
             foreach (var model in chosen)
@@ -104,9 +108,11 @@ internal static class BenchCommand
                     ["model"] = model.Name, ["capRows"] = r.GetValue(capRows), ["batch"] = batch, ["oursSamplesPerSecond"] = ours, ["plainSamplesPerSecond"] = plain,
                 });
             }
+            if (text) stdout.Write(inference);
 
             var (auc, all) = Metrics(r.GetValue(aucRows));
-            if (r.GetValue(json))
+            if (text) stdout.WriteLine(Invariant($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s"));
+            else
             {
                 stdout.WriteLine(new JsonObject
                 {
@@ -114,13 +120,7 @@ internal static class BenchCommand
                     ["training"] = trainingRows, ["inference"] = inferenceRows,
                     ["metrics"] = new JsonObject { ["scores"] = r.GetValue(aucRows), ["aucSeconds"] = auc.TotalSeconds, ["allSeconds"] = all.TotalSeconds },
                 }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return 0;
             }
-            stdout.WriteLine(Invariant($"Training, {get_num_threads()} threads, {MklDispatch.Describe()}, {NativeHeap.Describe()}: samples/s of our step and of the plain TorchSharp loop, measured alternately (with full tables one after the other, each alone in memory)."));
-            stdout.Write(training);
-            stdout.WriteLine(Invariant($"\nInference, batch {batch}, tables capped at {r.GetValue(capRows):N0} rows:"));
-            stdout.Write(inference);
-            stdout.WriteLine(Invariant($"\nROC-AUC over {r.GetValue(aucRows):N0} scores: {auc.TotalSeconds:F3} s; all metrics from logits: {all.TotalSeconds:F3} s"));
             return 0;
 
             // Each figure as soon as it is measured: a run killed later (full tables can exhaust memory) keeps it.
