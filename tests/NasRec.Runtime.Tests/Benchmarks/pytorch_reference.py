@@ -23,6 +23,7 @@ import json
 import math
 import os
 import pathlib
+import sys
 import time
 
 # OpenBLAS picks its kernels by CPU when it loads, with torch: this machine's environment pins the older Haswell
@@ -35,6 +36,10 @@ import torch
 import torch.nn.functional as F
 import yaml
 from torch import nn
+
+# The heap policy of our exporter's Python side, which is NativeHeap's: one statement of it for the Python files.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "python"))
+from nasrec_torch import retain_freed_memory  # noqa: E402
 
 EMBEDDING = 16
 MERGER_TOKENS = 8
@@ -217,13 +222,6 @@ class ReferenceSubnet(nn.Module):
             dense_list.append(dense_out)
             sparse_list.append(sparse_out)
         return self.head(torch.cat([dense_list[-1], sparse_list[-1].flatten(1)], 1))
-
-
-def retain_freed_memory():
-    """As NativeHeap.RetainFreedMemory: a high trim threshold (M_TRIM_THRESHOLD) and no mmap (M_MMAP_MAX 0)."""
-    libc = ctypes.CDLL("libc.so.6")
-    libc.mallopt(-1, 512 << 20)
-    libc.mallopt(-4, 0)
 
 
 def blas_kernels():
