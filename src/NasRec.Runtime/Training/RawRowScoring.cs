@@ -38,9 +38,9 @@ public static class RawRowScoring
         }
         finally
         {
-            // The reading stops (at its next block) before the batches' tensors go.
+            // The reading stops (at its next block) before the batches' tensors go; WaitAny waits without throwing its error.
             stop.Cancel();
-            ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
+            Task.WaitAny(reading);
         }
         // A bad row, a cancellation: the reading's exception, as thrown.
         reading.GetAwaiter().GetResult();
