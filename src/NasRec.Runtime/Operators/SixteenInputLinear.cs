@@ -84,19 +84,15 @@ internal static unsafe class SixteenInputLinear
             return AutogradBridge.HandOver(nn.functional.linear(input, weight, bias));
         }
 
-        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output) => AutogradBridge.Backward(grad_output, incoming =>
         {
-            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
-            using var scope = NewDisposeScope();
-            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
-            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
             var (input, weight) = (saved[0], saved[1]);
             int units = (int)weight.shape[0];
-            var outputGradient = grad_output.contiguous();
+            var outputGradient = incoming.contiguous();
             var inputGradient = outputGradient.reshape(-1, units).mm(weight).view(input.shape);
             var (weightGradient, biasGradient) = ParameterGradients(input.contiguous(), outputGradient, units);
-            return AutogradBridge.HandOver([inputGradient, weightGradient, biasGradient]);
-        }
+            return [inputGradient, weightGradient, biasGradient];
+        });
     }
 }

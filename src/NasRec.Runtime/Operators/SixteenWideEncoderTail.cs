@@ -304,14 +304,10 @@ internal static unsafe class SixteenWideEncoderTail
             return AutogradBridge.HandOver(Forward(residual, packed));
         }
 
-        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output) => AutogradBridge.Backward(grad_output, incoming =>
         {
-            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
-            using var scope = NewDisposeScope();
-            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
-            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
-            return AutogradBridge.HandOver([.. Backward(saved[0], saved[1], grad_output.contiguous())]);
-        }
+            return [.. Backward(saved[0], saved[1], incoming.contiguous())];
+        });
     }
 }

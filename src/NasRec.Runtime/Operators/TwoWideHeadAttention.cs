@@ -378,17 +378,13 @@ internal static unsafe class TwoWideHeadAttention
             return AutogradBridge.HandOver(output);
         }
 
-        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output) => AutogradBridge.Backward(grad_output, incoming =>
         {
-            // A scope of its own: the caller's loop may have none, and an unheld temporary could be finalized mid-call.
-            using var scope = NewDisposeScope();
-            // The bridge's own wrapper of the incoming gradient, ours to dispose: disposed at the end, it is held to there.
-            using var incoming = grad_output;
             var saved = ctx.get_saved_variables();
             var zeroKeyValue = saved.Count > 3 ? saved[3] : null;
             var (gradient, zeroGradient) = Backward(
-                saved[0], zeroKeyValue, saved[1], saved[2], grad_output.contiguous(), (Shape)ctx.get_data("shape"));
-            return AutogradBridge.HandOver([gradient, zeroGradient, null]);
-        }
+                saved[0], zeroKeyValue, saved[1], saved[2], incoming.contiguous(), (Shape)ctx.get_data("shape"));
+            return [gradient, zeroGradient, null];
+        });
     }
 }

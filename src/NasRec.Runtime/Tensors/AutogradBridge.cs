@@ -45,6 +45,17 @@ internal static class AutogradBridge
         return result;
     }
 
+    /// <summary>
+    /// A backward as the bridge needs it: <paramref name="body"/> runs in a dispose scope of its own (the caller's loop may
+    /// have none, and an unheld temporary could be finalized mid-call); the bridge's wrapper of the incoming gradient is
+    /// ours to dispose, and disposed at the end it is held to there; the gradients are handed over.
+    /// </summary>
+    public static List<Tensor> Backward(Tensor incoming, Func<Tensor, List<Tensor?>> body)
+    {
+        using var scope = NewDisposeScope();
+        using (incoming) return HandOver(body(incoming));
+    }
+
     /// <summary>A backward's gradients (null where an input has none), held for the bridge until this thread's next backward.</summary>
     public static List<Tensor> HandOver(List<Tensor?> gradients)
     {

@@ -37,11 +37,11 @@ public sealed class AutogradBridgeTests
     }
 
     [Fact]
-    public void ABackwardOnAnotherThreadLeavesThisThreadsGradientsAlone()
+    public async Task ABackwardOnAnotherThreadLeavesThisThreadsGradientsAlone()
     {
         var mine = AutogradBridge.HandOver([ones(2)])[0];
 
-        var other = Task.Factory.StartNew(() => AutogradBridge.HandOver([ones(2)])[0], TaskCreationOptions.LongRunning).Result;
+        var other = await Task.Factory.StartNew(() => AutogradBridge.HandOver([ones(2)])[0], TaskCreationOptions.LongRunning);
 
         Assert.False(mine.IsInvalid);
         Assert.False(other.IsInvalid);
